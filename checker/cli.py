@@ -1,0 +1,91 @@
+"""The `mtus-check` command line. Bad input prints one line naming the file and field and exits 2."""
+import json
+import sys
+
+import click
+
+from . import __version__
+from .errors import InputError
+
+
+def _fail(exc):
+    click.echo(f"error: {exc.one_line()}", err=True)
+    sys.exit(2)
+
+
+def _library(rules_dir):
+    from .library import load_library
+    return load_library(rules_dir)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="mtus-check")
+def main():
+    """Check California workers' compensation treatment requests against MTUS/ODG criteria."""
+
+
+@main.command()
+@click.argument("request_file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
+              help="Rule library directory (default: the bundled one).")
+@click.option("--evaluator", type=click.Choice(["durable", "reference"]), default="durable", show_default=True,
+              help="durable-rules engine, or the plain-Python reference evaluator.")
+def review(request_file, fmt, rules_dir, evaluator):
+    """Draft an IMR-style determination for REQUEST_FILE (YAML or JSON)."""
+    from .model import load_request
+    from .pipeline import Checker
+    from .render import REPORTERS
+    try:
+        request = load_request(request_file)
+        checker = Checker(_library(rules_dir), evaluator=evaluator)
+    except InputError as exc:
+        _fail(exc)
+    click.echo(REPORTERS[fmt](checker.review(request)), nl=False)
+
+
+@main.command()
+def schema():
+    """Print the JSON Schema of a request."""
+    from .model import Request
+    click.echo(json.dumps(Request.model_json_schema(), indent=2, sort_keys=True))
+
+
+@main.group()
+def rules():
+    """Work with the rule library."""
+
+
+@rules.command()
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None)
+def lint(rules_dir):
+    """Validate the whole rule library; problems are printed as file:line and exit 1."""
+    from .lint import lint_library
+    try:
+        library = _library(rules_dir)
+    except InputError as exc:
+        _fail(exc)
+    problems = lint_library(library)
+    for problem in problems:
+        click.echo(problem)
+    n_criteria = len(library.criteria())
+    click.echo(f"{len(library.topics)} topics, {n_criteria} criteria: "
+               + (f"{len(problems)} problem(s)" if problems else "ok"), err=bool(problems))
+    sys.exit(1 if problems else 0)
+
+
+@rules.command("list")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None)
+def list_rules(rules_dir):
+    """List topics and criteria with their citations and confirmation status."""
+    try:
+        library = _library(rules_dir)
+    except InputError as exc:
+        _fail(exc)
+    for topic in library.topics:
+        cats = ", ".join(c for c, _ in topic.selectors)
+        until = topic.effective_to.isoformat() if topic.effective_to else "open"
+        click.echo(f"{topic.id}  [{topic.tier}; {topic.effective_from.isoformat()}..{until}; {cats}]")
+        for crit in topic.criteria:
+            pages = f" p. {crit.citation.pages}" if crit.citation.pages else ""
+            click.echo(f"  {crit.id:34} {crit.effect:15} {crit.citation.section}{pages} ({crit.confirmed_by.source})")

@@ -1,0 +1,139 @@
+"""Conditions on derived facts: parse and type-check (with the rule file's positions), and evaluate in
+three-valued (Kleene) logic. An absent fact makes a comparison unknown; unknown is 'not documented'.
+
+Forms:  {fact: F, eq|ne|gt|gte|lt|lte: V}   {fact: F, in: [V, ...]}
+        {all: [C, ...]}   {any: [C, ...]}   {not: C}
+"""
+from dataclasses import dataclass
+
+COMPARISONS = ("eq", "ne", "gt", "gte", "lt", "lte", "in")
+_NUMERIC = ("int", "number")
+
+
+class ConditionError(ValueError):
+    """A malformed condition; `path` locates it inside the rule file."""
+
+    def __init__(self, message, path=()):
+        super().__init__(message)
+        self.path = tuple(path)
+
+
+@dataclass(frozen=True)
+class Leaf:
+    fact: str
+    op: str
+    value: object  # scalar, or a tuple of scalars for `in`
+
+
+@dataclass(frozen=True)
+class All:
+    terms: tuple
+
+
+@dataclass(frozen=True)
+class Any_:
+    terms: tuple
+
+
+@dataclass(frozen=True)
+class Not:
+    term: object
+
+
+def _check_value(fact, ftype, op, value, path):
+    if isinstance(ftype, tuple):
+        if not isinstance(value, str) or value not in ftype:
+            raise ConditionError(f"{fact} is one of {', '.join(ftype)}; got {value!r}", path)
+        if op not in ("eq", "ne", "in"):
+            raise ConditionError(f"{op} does not apply to {fact} (an enumeration)", path)
+    elif ftype == "bool":
+        if not isinstance(value, bool):
+            raise ConditionError(f"{fact} is true/false; got {value!r}", path)
+        if op not in ("eq", "ne"):
+            raise ConditionError(f"{op} does not apply to {fact} (true/false)", path)
+    elif ftype in _NUMERIC:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConditionError(f"{fact} is a number; got {value!r}", path)
+    elif ftype == "str":
+        if not isinstance(value, str):
+            raise ConditionError(f"{fact} is text; got {value!r}", path)
+        if op not in ("eq", "ne", "in"):
+            raise ConditionError(f"{op} does not apply to {fact} (text)", path)
+
+
+def parse(spec, fields, path=()):
+    """Turn a YAML condition into an AST, checking fact names, operators and literal types."""
+    if not isinstance(spec, dict) or not spec:
+        raise ConditionError("a condition is a mapping: {fact: F, eq: V}, {all: [...]}, {any: [...]} or {not: ...}", path)
+    if set(spec) == {"all"} or set(spec) == {"any"}:
+        key = next(iter(spec))
+        terms = spec[key]
+        if not isinstance(terms, list) or not terms:
+            raise ConditionError(f"{key} takes a non-empty list of conditions", path + (key,))
+        parsed = tuple(parse(t, fields, path + (key, i)) for i, t in enumerate(terms))
+        return All(parsed) if key == "all" else Any_(parsed)
+    if set(spec) == {"not"}:
+        return Not(parse(spec["not"], fields, path + ("not",)))
+    if "fact" not in spec:
+        raise ConditionError(f"unknown condition keys {sorted(spec)}; expected fact/all/any/not", path)
+    fact = spec["fact"]
+    if fact not in fields:
+        raise ConditionError(f"unknown fact {fact!r}", path + ("fact",))
+    ops = [k for k in spec if k != "fact"]
+    if len(ops) != 1 or ops[0] not in COMPARISONS:
+        raise ConditionError(f"exactly one operator of {', '.join(COMPARISONS)} expected; got {ops}", path)
+    op, value = ops[0], spec[ops[0]]
+    ftype = fields[fact][0]
+    if op == "in":
+        if not isinstance(value, list) or not value:
+            raise ConditionError("in takes a non-empty list", path + ("in",))
+        for i, v in enumerate(value):
+            _check_value(fact, ftype, "eq", v, path + ("in", i))
+        return Leaf(fact, "in", tuple(value))
+    _check_value(fact, ftype, op, value, path + (op,))
+    return Leaf(fact, op, value)
+
+
+def facts_used(cond):
+    """The fact names a condition reads, sorted."""
+    if cond is None:
+        return []
+    if isinstance(cond, Leaf):
+        return [cond.fact]
+    terms = (cond.term,) if isinstance(cond, Not) else cond.terms
+    return sorted({f for t in terms for f in facts_used(t)})
+
+
+def _compare(op, actual, value):
+    if op == "eq":
+        return actual == value
+    if op == "ne":
+        return actual != value
+    if op == "in":
+        return actual in value
+    if op == "gt":
+        return actual > value
+    if op == "gte":
+        return actual >= value
+    if op == "lt":
+        return actual < value
+    return actual <= value
+
+
+def evaluate(cond, facts):
+    """Kleene evaluation: True, False, or None when the facts needed are not documented."""
+    if isinstance(cond, Leaf):
+        if cond.fact not in facts:
+            return None
+        return _compare(cond.op, facts[cond.fact], cond.value)
+    if isinstance(cond, Not):
+        inner = evaluate(cond.term, facts)
+        return None if inner is None else not inner
+    results = [evaluate(t, facts) for t in cond.terms]
+    if isinstance(cond, All):
+        if any(r is False for r in results):
+            return False
+        return True if all(r is True for r in results) else None
+    if any(r is True for r in results):
+        return True
+    return False if all(r is False for r in results) else None

@@ -1,0 +1,169 @@
+"""Decide stage: compose each item's trace into a determination, following the evidence search sequence:
+MTUS topics first; a non-MTUS guideline only where no MTUS topic applies, or where the MTUS topic leaves the
+quantity open (it has quantity caps, none of which applies to the documented diagnoses)."""
+from dataclasses import dataclass
+
+from .facts import fact_fields
+from .snippets import render
+
+FAILING = ("unmet", "not_documented")
+_EFFECT_ORDER = {"not_recommended": 0, "requirement": 1, "cap": 2}  # prerequisites before quantity
+
+
+@dataclass(frozen=True)
+class ItemDetermination:
+    item: object  # model.RequestedItem
+    determination: str  # certify | modify | non_certify | physician_review
+    imr_outcome: object  # overturned | upheld | None
+    supported_quantity: object  # int or None
+    tier: str  # mtus | non_mtus | none
+    tier_reason: str
+    citations: tuple  # library.Citation, in evidence-search order
+    results: tuple  # (CriterionResult, sentence) for every criterion relied on
+    decisive: tuple  # ids of the failing criteria that decided a non-certification or modification
+    rationale: str
+    remedies: tuple
+
+    @property
+    def physician_signature_required(self):
+        return self.determination in ("modify", "non_certify", "physician_review")
+
+
+@dataclass(frozen=True)
+class Determination:
+    request: object
+    library: object
+    edition: str
+    items: tuple
+    warnings: tuple
+
+
+def _cap_supported(result, quantity):
+    crit = result.criterion
+    values = dict(result.facts)
+    if crit.cap.fact == "quantity" or quantity is None:
+        return crit.cap.max
+    total = values.get(crit.cap.fact)
+    return max(0, crit.cap.max - (total - quantity)) if total is not None else None
+
+
+def _quantity_open(topic_results, quantity):
+    caps = [c for tr in topic_results for c in tr.topic.criteria if c.effect == "cap"]
+    applied = [cr for tr in topic_results for cr in tr.criteria if cr.criterion.effect == "cap"]
+    return quantity is not None and bool(caps) and not applied
+
+
+def _context(values, item, request, crit=None, supported=None):
+    ctx = dict.fromkeys(fact_fields())
+    ctx.update(values)
+    ctx.update(description=item.description, supported=supported,
+               max=crit.cap.max if crit is not None and crit.cap is not None else None,
+               diagnoses=", ".join(d.text or d.icd10 for d in request.diagnoses))
+    return ctx
+
+
+def _relied_topics(library, trace, quantity):
+    """The topics the determination rests on, and why that tier."""
+    by_tier = {tier: [tr for tr in trace.topics if tr.topic.tier == tier] for tier in library.tiers}
+    relied, reasons = [], []
+    for n, tier in enumerate(library.tiers):
+        topics = by_tier[tier]
+        if not topics:
+            continue
+        relied.extend(topics)
+        later = [t for later_tier in library.tiers[n + 1:] for t in by_tier[later_tier]]
+        if later and _quantity_open(topics, quantity):
+            names = ", ".join(sorted({t.topic.citation.section for t in topics}))
+            reasons.append(f"The MTUS ({names}) gives no quantity for the documented diagnoses; "
+                           f"the quantity is judged under the next guideline in the evidence search sequence.")
+            continue
+        break
+    if not relied:
+        return [], "none", "No topic of the rule library addresses this item for the review date: physician review."
+    first = relied[0].topic.tier
+    if first == "mtus":
+        tier_reason = "Decided under the MTUS, which addresses this item."
+    else:
+        tier_reason = ("The MTUS does not address this item; decided under the next guideline in the evidence "
+                       "search sequence.")
+    if reasons:
+        tier_reason += " " + " ".join(reasons)
+    tiers = {tr.topic.tier for tr in relied}
+    return relied, ("mtus" if tiers == {"mtus"} else first if len(tiers) == 1 else "mtus+non_mtus"), tier_reason
+
+
+def decide_item(library, request, item, trace):
+    """The determination for one item from its trace."""
+    quantity = item.quantity
+    relied, tier, tier_reason = _relied_topics(library, trace, quantity)
+    if not relied:
+        return ItemDetermination(item, "physician_review", None, None, "none", tier_reason, (), (), (),
+                                 f"The rule library does not address the request for {item.description} on the "
+                                 f"review date; it needs a physician reviewer's individual assessment.", ())
+    results = sorted((cr for tr in relied for cr in tr.criteria), key=lambda cr: _EFFECT_ORDER[cr.criterion.effect])
+    failing_reqs = [cr for cr in results if cr.criterion.effect != "cap" and cr.result in FAILING]
+    failing_caps = [cr for cr in results if cr.criterion.effect == "cap" and cr.result in FAILING]
+    supported = quantity
+    if failing_reqs:
+        determination, supported, decisive = "non_certify", 0, failing_reqs
+    elif failing_caps:
+        caps = [_cap_supported(cr, quantity) if cr.result == "unmet" else None for cr in failing_caps]
+        supported = None if None in caps else min(caps)
+        determination = "modify" if supported and (quantity is None or supported < quantity) else "non_certify"
+        supported = supported if determination == "modify" else 0
+        decisive = failing_caps
+    else:
+        determination, decisive = "certify", []
+    sentences = []
+    for cr in results:
+        cap_support = _cap_supported(cr, quantity) if cr.criterion.effect == "cap" else None
+        ctx = _context(trace.facts, item, request, cr.criterion, cap_support)
+        sentences.append((cr, render(cr.criterion.rationale[cr.result], ctx)))
+    base_ctx = _context(trace.facts, item, request)
+    parts = []
+    if relied[0].topic.tier != "mtus":
+        parts.append("The MTUS does not adequately address this request.")
+    parts += [render(tr.topic.statement, base_ctx) for tr in relied]
+    decisive_ids = {cr.criterion.id for cr in decisive}
+    failing = [s for cr, s in sentences if cr.result in FAILING]
+    shown = failing if determination != "certify" else [s for _, s in sentences]
+    parts += shown
+    if determination == "certify":
+        parts.append(f"The request for {item.description} is medically necessary.")
+    elif determination == "modify":
+        parts.append(f"The guidelines support {supported} of the {quantity} requested; as requested, "
+                     f"{item.description} is not medically necessary.")
+    else:
+        parts.append(f"Therefore, the request for {item.description} is not medically necessary.")
+    remedies = []
+    for cr in decisive:
+        cap_support = _cap_supported(cr, quantity) if cr.criterion.effect == "cap" else None
+        text = render(cr.criterion.remedy, _context(trace.facts, item, request, cr.criterion, cap_support))
+        if text not in remedies:
+            remedies.append(text)
+    citations = []
+    for tr in relied:
+        cites = [tr.topic.citation] + [cr.criterion.citation for cr in tr.criteria if cr.criterion.id in decisive_ids]
+        for cite in cites:
+            if cite not in citations:
+                citations.append(cite)
+    return ItemDetermination(
+        item=item, determination=determination,
+        imr_outcome="overturned" if determination == "certify" else "upheld",
+        supported_quantity=supported if determination != "non_certify" else 0,
+        tier=tier, tier_reason=tier_reason, citations=tuple(citations), results=tuple(sentences),
+        decisive=tuple(cr.criterion.id for cr in decisive), rationale=" ".join(parts), remedies=tuple(remedies))
+
+
+def edition_for(library, day):
+    """Editions of the MTUS topics in force on a day, joined (e.g. 'mtus-2009')."""
+    editions = sorted({t.edition for t in library.topics if t.tier == "mtus" and t.in_force(day)})
+    return "+".join(editions) or "none"
+
+
+def decide(library, request, traces, warnings=()):
+    """Determinations for every item of a request, in request order."""
+    by_id = {t.item_id: t for t in traces}
+    items = tuple(decide_item(library, request, item, by_id[item.id]) for item in request.items)
+    return Determination(request=request, library=library, edition=edition_for(library, request.review_date),
+                         items=items, warnings=tuple(warnings))

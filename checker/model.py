@@ -1,0 +1,249 @@
+"""The structured treatment request (pydantic v2). Documentation facts are three-valued: true, false, or
+absent (null) = not documented. Unknown fields and wrong types are rejected."""
+import datetime as dt
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import InputError
+from .vocabulary import load_vocabulary
+from .yamlpos import load_file
+
+
+def _iso_date(value):
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("expected a date as YYYY-MM-DD") from None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+Doc = Optional[bool]  # documented true / documented false / not documented
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _known_region(value):
+    if value is not None and value not in load_vocabulary().body_regions:
+        raise ValueError(f"unknown body region {value!r} (known: {', '.join(load_vocabulary().body_regions)})")
+    return value
+
+
+def _known_category(value):
+    if value not in load_vocabulary().categories:
+        raise ValueError(f"unknown category {value!r} (known: {', '.join(sorted(load_vocabulary().categories))})")
+    return value
+
+
+Region = Annotated[str, BeforeValidator(_known_region)]
+Category = Annotated[str, BeforeValidator(_known_category)]
+
+
+class Patient(_Model):
+    age: Optional[int] = Field(None, ge=0, le=120)
+    sex: Optional[Literal["male", "female", "other"]] = None
+
+
+class Injury(_Model):
+    date: Optional[Date] = None
+    mechanism: Optional[str] = None
+
+
+class Diagnosis(_Model):
+    text: Optional[str] = None
+    icd10: Optional[str] = Field(None, pattern=r"^[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+
+    @model_validator(mode="after")
+    def _text_or_code(self):
+        if not self.text and not self.icd10:
+            raise ValueError("a diagnosis needs text or an icd10 code")
+        return self
+
+
+class Pain(_Model):
+    current: Optional[float] = Field(None, ge=0, le=10)
+    with_medication: Optional[float] = Field(None, ge=0, le=10)
+    without_medication: Optional[float] = Field(None, ge=0, le=10)
+
+
+RADICULAR_TESTS = ("straight_leg_raise", "seated_root_test", "spurling", "dermatomal_sensory_deficit",
+                   "myotomal_weakness", "reflex_change", "radicular_pain_distribution")
+
+
+class ExamFinding(_Model):
+    finding: Literal[RADICULAR_TESTS + ("tenderness", "spasm", "reduced_range_of_motion", "trigger_points",
+                                        "axial_loading_test", "sacroiliac_provocation", "weakness", "other")]
+    result: Literal["positive", "negative"] = "positive"
+    region: Optional[Region] = None
+    level: Optional[str] = None
+    side: Optional[Literal["left", "right", "bilateral"]] = None
+    note: Optional[str] = None
+
+
+class ImagingStudy(_Model):
+    modality: Literal["xray", "mri", "ct", "emg_ncs", "bone_scan", "ultrasound"]
+    region: Region
+    date: Optional[Date] = None
+    official_report: Doc = None
+    findings: Optional[str] = None
+    nerve_root_compromise: Doc = None
+
+
+class TreatmentCourse(_Model):
+    modality: Category
+    body_region: Optional[Region] = None
+    sessions: Optional[int] = Field(None, ge=0, le=1000)
+    start: Optional[Date] = None
+    end: Optional[Date] = None
+    functional_improvement: Doc = None
+    note: Optional[str] = None
+
+
+class Medication(_Model):
+    name: str
+    dose: Optional[str] = None
+    frequency: Optional[str] = None
+    long_term: Doc = None
+
+
+class OpioidMonitoring(_Model):
+    """Ongoing opioid management as documented at the visit: true means the domain was assessed and
+    documented (e.g. adverse_effects: true = side effects were reviewed), false means the records show it was
+    not, absent means the records do not say. functional_benefit: improved function and pain from the opioid."""
+    analgesia: Doc = None
+    activities_of_daily_living: Doc = None
+    adverse_effects: Doc = None
+    aberrant_behavior: Doc = None
+    urine_drug_screen: Doc = None
+    agreement: Doc = None
+    functional_benefit: Doc = None
+
+
+class Documentation(_Model):
+    """Statements the treating physician's records make (true), deny (false) or do not address (absent)."""
+    treatment_goals: Doc = None
+    rationale: Doc = None
+    risks_discussed: Doc = None
+    limited_benefit_discussed: Doc = None
+    conservative_care_tried: Doc = None
+    conservative_care_failed: Doc = None
+    home_exercise_program: Doc = None
+    diagnosis_uncertain_or_complex: Doc = None
+    psychosocial_factors: Doc = None
+    interventional_procedure_planned: Doc = None
+    medication_change_planned: Doc = None
+    failure_to_progress: Doc = None
+    condition_precludes_ordinary_transport: Doc = None
+
+
+class Frequency(_Model):
+    per_week: Optional[float] = Field(None, gt=0, le=21)
+    weeks: Optional[float] = Field(None, gt=0, le=104)
+
+
+class Purpose(_Model):
+    category: Category
+    body_region: Optional[Region] = None
+    text: Optional[str] = None
+
+
+class RealOutcome(_Model):
+    """The real decision on this item, for tests and regression only: the engine never reads it."""
+    imr: Literal["upheld", "overturned"]
+    letter: Optional[str] = None
+    guideline: Optional[str] = None  # the letter's "MAXIMUS guideline:" line as written
+
+
+class RequestedItem(_Model):
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    category: Category
+    description: str = Field(min_length=1)
+    body_region: Optional[Region] = None
+    quantity: Optional[int] = Field(None, ge=0, le=1000)
+    frequency: Optional[Frequency] = None
+    purpose: Optional[Purpose] = None
+    medication: Optional[Medication] = None
+    anatomy_clarification_for_procedure: Doc = None
+    real_outcome: Optional[RealOutcome] = None
+
+    @model_validator(mode="after")
+    def _medication_matches_category(self):
+        if self.medication is not None and self.category != "medication":
+            raise ValueError("medication is only for items of category medication")
+        return self
+
+
+class Request(_Model):
+    request_id: str = Field(min_length=1)
+    review_date: Date
+    patient: Patient = Patient()
+    injury: Injury = Injury()
+    body_regions: list[Region] = []
+    diagnoses: list[Diagnosis] = []
+    work_status: Optional[Literal["full_duty", "modified_duty", "not_working", "unknown"]] = None
+    pain: Pain = Pain()
+    clinical_course: Optional[Literal["stable", "improving", "worsening", "acute_flare"]] = None
+    exam: list[ExamFinding] = []
+    red_flags: Optional[list[str]] = None  # absent: not documented; []: documented that there are none
+    new_neurological_deficit: Doc = None
+    imaging: list[ImagingStudy] = []
+    treatment_history: Optional[list[TreatmentCourse]] = None  # absent: not documented
+    medications: Optional[list[Medication]] = None  # absent: no medication list provided
+    opioid_monitoring: OpioidMonitoring = OpioidMonitoring()
+    documentation: Documentation = Documentation()
+    items: list[RequestedItem] = Field(min_length=1)
+
+    @field_validator("items")
+    @classmethod
+    def _unique_ids(cls, items):
+        seen = set()
+        for item in items:
+            if item.id in seen:
+                raise ValueError(f"duplicate item id {item.id!r}")
+            seen.add(item.id)
+        return items
+
+    @model_validator(mode="after")
+    def _dates_in_order(self):
+        if self.injury.date and self.injury.date > self.review_date:
+            raise ValueError("injury.date is after review_date")
+        return self
+
+
+def _field_path(loc):
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part not in ("function-after", "function-before") and not str(part).startswith(("function-", "constrained-")):
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def parse_request(data, file="<request>", positions=None):
+    """Validate a parsed request mapping; errors name the file, the field path and the line."""
+    if not isinstance(data, dict):
+        raise InputError(file, "a request must be a mapping of fields")
+    try:
+        return Request.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        line = positions.line_of(loc) if positions is not None else None
+        raise InputError(file, msg + extra, field=_field_path(loc), line=line) from None
+
+
+def load_request(path):
+    """Load and validate a request file (YAML or JSON)."""
+    data, positions = load_file(path)
+    return parse_request(data, path, positions)

@@ -1,0 +1,36 @@
+"""Jinja snippets from the rule library (rationale sentences, remedies, statements), rendered in a sandbox
+with strict undefined variables. lint checks every variable against the facts and the names below."""
+from functools import lru_cache
+
+from jinja2 import StrictUndefined, meta
+from jinja2.sandbox import SandboxedEnvironment
+
+EXTRA_NAMES = {
+    "description": "the item as requested",
+    "max": "a cap criterion's maximum",
+    "supported": "the quantity a cap criterion supports",
+    "diagnoses": "the request's diagnoses as written, joined",
+}
+
+
+@lru_cache(maxsize=1)
+def environment():
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.filters["yesno"] = lambda v, words="yes,no,not documented": (
+        words.split(",")[0] if v is True else words.split(",")[1] if v is False else words.split(",")[2])
+    return env
+
+
+@lru_cache(maxsize=4096)
+def _template(source):
+    return environment().from_string(source)
+
+
+def render(source, context):
+    """Render a snippet; whitespace is collapsed to single spaces."""
+    return " ".join(_template(source).render(context).split())
+
+
+def variables(source):
+    """The undeclared variables a snippet uses (raises jinja2.TemplateSyntaxError when malformed)."""
+    return meta.find_undeclared_variables(environment().parse(source))
