@@ -64,7 +64,7 @@ class CriterionSpec(_Spec):
     rationale: Rationale
     remedy: str = Field(min_length=1)
     confirmed_by: Confirmation
-    examples: list[Example] = Field(min_length=2)
+    examples: list[Example] = []
 
 
 class Selector(_Spec):
@@ -97,6 +97,7 @@ class Citation:
     pages: str  # "" when the guideline has no pages (web guidelines)
     tier: str  # mtus | non_mtus
     url: str = ""
+    terms: tuple = ()  # phrases that name this guideline in a letter's guideline line
 
     def as_dict(self):
         return {"guideline": self.guideline, "section": self.section, "pages": self.pages, "tier": self.tier}
@@ -177,11 +178,11 @@ def _cond(file, positions, spec, fields, loc):
         raise _error(file, positions, return_loc, str(exc)) from None
 
 
-def _citation(base, override, tier):
+def _citation(base, override, tier, terms):
     return Citation(guideline=override.guideline or base.guideline or "",
                     section=override.section or base.section or "",
                     pages=override.pages if override.pages is not None else (base.pages or ""),
-                    tier=tier, url=override.url or base.url or "")
+                    tier=tier, url=override.url or base.url or "", terms=tuple(terms))
 
 
 def load_topic(path, fields, categories):
@@ -206,7 +207,7 @@ def load_topic(path, fields, categories):
                          "one selector per category (combine alternatives with any:)")
         seen.add(sel.category)
         selectors.append((sel.category, _cond(path, positions, sel.when, fields, ("applies_to", i, "when"))))
-    topic_cite = _citation(spec.citation, CitationSpec(), spec.tier)
+    topic_cite = _citation(spec.citation, CitationSpec(), spec.tier, spec.letter_terms)
     criteria = []
     for i, c in enumerate(spec.criteria):
         loc = ("criteria", i)
@@ -226,7 +227,7 @@ def load_topic(path, fields, categories):
         if "met" not in expects or not expects & {"unmet", "not_documented"}:
             raise _error(path, positions, loc + ("examples",), "examples need one that meets the criterion and one that fails it")
         criteria.append(Criterion(
-            id=c.id, topic=spec.topic, title=c.title, effect=c.effect, citation=_citation(spec.citation, c.citation, spec.tier),
+            id=c.id, topic=spec.topic, title=c.title, effect=c.effect, citation=_citation(spec.citation, c.citation, spec.tier, spec.letter_terms),
             applies_when=_cond(path, positions, c.applies_when, fields, loc + ("applies_when",)),
             condition=cond, cap=c.cap, rationale=c.rationale.model_dump(), remedy=c.remedy,
             confirmed_by=c.confirmed_by, examples=tuple(c.examples), line=positions.line_of(loc)))

@@ -226,6 +226,10 @@ def _field_path(loc):
     return out or "(top level)"
 
 
+def _located(err):
+    return tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+
+
 def parse_request(data, file="<request>", positions=None):
     """Validate a parsed request mapping; errors name the file, the field path and the line."""
     if not isinstance(data, dict):
@@ -233,14 +237,14 @@ def parse_request(data, file="<request>", positions=None):
     try:
         return Request.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        errors = exc.errors()
+        loc = _located(errors[0])
+        msg = "unknown field" if errors[0]["type"] == "extra_forbidden" else errors[0]["msg"]
+        others = sorted({_field_path(_located(e)) for e in errors[1:]} - {_field_path(loc)})
+        if others:
+            msg += f" (also: {', '.join(others[:5])}{', ...' if len(others) > 5 else ''})"
         line = positions.line_of(loc) if positions is not None else None
-        raise InputError(file, msg + extra, field=_field_path(loc), line=line) from None
+        raise InputError(file, msg, field=_field_path(loc), line=line) from None
 
 
 def load_request(path):

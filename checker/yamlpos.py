@@ -41,8 +41,8 @@ def _scalar(node, file):
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        raise InputError(file, f"bad value: {exc}", line=node.start_mark.line + 1) from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        raise InputError(file, f"bad value {node.value!r}: {exc}", line=node.start_mark.line + 1) from None
 
 
 def parse_text(text, file):

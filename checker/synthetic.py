@@ -1,0 +1,84 @@
+"""Random but valid synthetic requests, for the differential tests and the benchmarks (no real patient data)."""
+import datetime as dt
+import random
+
+from .model import RADICULAR_TESTS, Documentation, OpioidMonitoring, parse_request
+from .vocabulary import load_vocabulary
+
+_DRUGS = ["Norco 10/325 mg", "tramadol 50 mg", "Medrol dosepak", "naproxen 550 mg", "Flexeril 7.5 mg",
+          "omeprazole 20 mg", "gabapentin 300 mg", "unlisted compound cream"]
+_DX = ["myalgia and myositis", "lumbago", "cervicalgia", "lumbar sprain/strain", "lumbosacral radiculitis",
+       "complex regional pain syndrome", "lumbar disc displacement", "knee pain", "chronic pain syndrome"]
+_CODES = ["M79.1", "M54.5", "M54.2", "S33.5XXA", "M54.16", "G90.5", "M51.26", None]
+
+
+def _tri(rng):
+    return rng.choice([True, False, None])
+
+
+def _maybe(rng, value, p=0.5):
+    return value if rng.random() < p else None
+
+
+def random_request_data(rng, n_items=None):
+    """One random request as a plain mapping."""
+    vocab = load_vocabulary()
+    regions = list(vocab.body_regions)
+    categories = sorted(vocab.categories)
+    review = dt.date(2009, 7, 18) + dt.timedelta(days=rng.randrange(0, 6000))
+    data = {"request_id": f"synthetic-{rng.randrange(10**6)}", "review_date": review.isoformat()}
+    if rng.random() < 0.8:
+        data["injury"] = {"date": (review - dt.timedelta(days=rng.randrange(0, 2000))).isoformat()}
+    data["diagnoses"] = [{"text": rng.choice(_DX), **({"icd10": c} if (c := rng.choice(_CODES)) else {})}
+                         for _ in range(rng.randrange(0, 4))]
+    for key, values in (("clinical_course", ["stable", "improving", "worsening", "acute_flare"]),
+                        ("work_status", ["full_duty", "modified_duty", "not_working", "unknown"])):
+        if rng.random() < 0.7:
+            data[key] = rng.choice(values)
+    if rng.random() < 0.7:
+        data["red_flags"] = rng.choice([[], ["progressive weakness"]])
+    if (v := _tri(rng)) is not None:
+        data["new_neurological_deficit"] = v
+    data["exam"] = [{"finding": rng.choice(RADICULAR_TESTS + ("tenderness", "spasm")),
+                     "result": rng.choice(["positive", "negative"]), "region": rng.choice(regions)}
+                    for _ in range(rng.randrange(0, 4))]
+    data["imaging"] = [{"modality": rng.choice(["mri", "ct", "xray", "emg_ncs"]), "region": rng.choice(regions),
+                        **({"official_report": v} if (v := _tri(rng)) is not None else {}),
+                        **({"nerve_root_compromise": v} if (v := _tri(rng)) is not None else {})}
+                       for _ in range(rng.randrange(0, 3))]
+    if rng.random() < 0.7:
+        data["treatment_history"] = [
+            {"modality": rng.choice(categories),
+             **({"sessions": s} if (s := _maybe(rng, rng.randrange(0, 30), 0.6)) is not None else {}),
+             **({"functional_improvement": v} if (v := _tri(rng)) is not None else {})}
+            for _ in range(rng.randrange(0, 4))]
+    if rng.random() < 0.7:
+        data["medications"] = [{"name": rng.choice(_DRUGS)} for _ in range(rng.randrange(0, 4))]
+    data["opioid_monitoring"] = {k: v for k in OpioidMonitoring.model_fields if (v := _tri(rng)) is not None}
+    data["documentation"] = {k: v for k in Documentation.model_fields if (v := _tri(rng)) is not None}
+    items = []
+    for n in range(n_items or rng.randrange(1, 6)):
+        category = rng.choice(categories)
+        item = {"id": f"item-{n + 1}", "category": category, "description": f"synthetic {category}"}
+        if rng.random() < 0.8:
+            item["body_region"] = rng.choice(regions)
+        if rng.random() < 0.8:
+            item["quantity"] = rng.randrange(1, 30)
+        if rng.random() < 0.5:
+            item["frequency"] = {"per_week": rng.choice([1, 2, 3, 4, 5]), "weeks": rng.choice([2, 4, 6, 8])}
+        if category in ("consultation", "follow_up_visit") and rng.random() < 0.5:
+            item["purpose"] = {"category": rng.choice(categories), "body_region": rng.choice(regions)}
+        if category == "medication":
+            item["medication"] = {"name": rng.choice(_DRUGS),
+                                  **({"long_term": v} if (v := _tri(rng)) is not None else {})}
+        if (v := _tri(rng)) is not None:
+            item["anatomy_clarification_for_procedure"] = v
+        items.append(item)
+    data["items"] = items
+    return data
+
+
+def random_requests(count, seed=0, n_items=None):
+    """`count` validated random requests, reproducible from `seed`."""
+    rng = random.Random(seed)
+    return [parse_request(random_request_data(rng, n_items), "<synthetic>") for _ in range(count)]
