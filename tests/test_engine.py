@@ -1,6 +1,7 @@
 """The durable-rules evaluator against the plain-Python reference, and the engine's guards."""
 import gc
 import os
+import threading
 
 import pytest
 
@@ -111,3 +112,35 @@ def test_a_fresh_evaluator_per_library_can_coexist(library):
     other = DurableEvaluator(compile_plan(library))
     request = load_request(SEEDS[0])
     assert other.evaluate(derive(request))
+
+
+def test_every_compiled_pattern_starts_with_a_positive_kind_test(durable):
+    # A pattern of only $nex matches durable's own state fact and never returns (a lone negation loops).
+    for name, ruleset in durable.evaluator._host._ruleset_directory.items():
+        for rule in ruleset.get_definition().values():
+            pattern = rule["all"][0]["m"]
+            assert pattern == {"$ex": {"kind": 1}} or pattern["$and"][0] == {"kind": "item"}, name
+
+
+def test_no_background_threads_are_started(library):
+    before = threading.active_count()
+    evaluator = DurableEvaluator(compile_plan(library))
+    evaluator.evaluate(derive(load_request(SEEDS[3])))
+    assert threading.active_count() == before
+
+
+def test_concurrent_evaluations_match_serial_ones(durable):
+    requests = random_requests(40, seed=11)
+    expected = [_signature(durable, r) for r in requests]
+    results = [None] * len(requests)
+
+    def work(offset):
+        for i in range(offset, len(requests), 4):
+            results[i] = _signature(durable, requests[i])
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == expected

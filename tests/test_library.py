@@ -44,18 +44,20 @@ def test_unknown_fact_names_file_and_line(rules_copy):
     assert info.value.line == _line_of(path, "dx_myalgia, eq")
 
 
-def test_wrong_literal_type_is_rejected(rules_copy):
-    path = _edit(rules_copy, PM, "cap: {fact: quantity, max: 10}", "cap: {fact: quantity, max: ten}")
-    with pytest.raises(InputError) as info:
+@pytest.mark.parametrize("old,new,needle,message", [
+    ("cap: {fact: quantity, max: 10}", "cap: {fact: quantity, max: ten}", "max: ten", "integer"),
+    ("condition: {fact: frequency_per_week, lte: 3}", "condition: {fact: frequency_per_week, lte: '3'}", "lte: '3'",
+     "is a number"),
+    ("applies_when: {fact: dx_crps, eq: true}", "applies_when: {fact: dx_crps, eq: 'yes'}", "eq: 'yes'", "true/false"),
+    ("{fact: clinical_course, in: [worsening, acute_flare]}", "{fact: clinical_course, in: [worse]}", "in: [worse]",
+     "one of"),
+], ids=["cap-max", "number-as-text", "bool-as-text", "enum-value"])
+def test_wrong_literal_type_names_file_and_line(rules_copy, old, new, needle, message):
+    rel = PM if "clinical_course" not in old else "mtus-2009/acoem/ch07-referral-consultation.yaml"
+    path = _edit(rules_copy, rel, old, new)
+    with pytest.raises(InputError, match=message) as info:
         load_library(rules_copy)
-    assert info.value.line == _line_of(path, "max: ten")
-
-
-def test_string_compared_with_number_is_rejected(rules_copy):
-    path = _edit(rules_copy, PM, "condition: {fact: frequency_per_week, lte: 3}", "condition: {fact: frequency_per_week, lte: '3'}")
-    with pytest.raises(InputError, match="is a number") as info:
-        load_library(rules_copy)
-    assert info.value.line == _line_of(path, "lte: '3'")
+    assert info.value.line == _line_of(path, needle)
 
 
 def test_unknown_operator_is_rejected(rules_copy):
