@@ -21,7 +21,7 @@ import threading
 
 from durable import engine as _durable
 
-from .conditions import All, Any_, Leaf, Not
+from .conditions import All, Any_, Leaf, Not, facts_used
 
 CAP = 10 ** 6
 MAX_FACT_KEYS = 240
@@ -84,6 +84,10 @@ class DurableEvaluator:
         self._host = _SyncHost()
         self._names = {}
         tag = hashlib.sha256(plan.library.sha256.encode()).hexdigest()[:8] + f"_{next(_instances)}"
+        # Facts are sent with only the fields some rule reads: small facts are faster and stay far from the
+        # engine's limit on properties per fact.
+        self._fields = {"category", "review_day"} | {
+            f for checks in plan.by_category.values() for check in checks for part in check.parts for f in facts_used(part)}
         rulesets = {}
         for category, checks in plan.by_category.items():
             name = f"{category}_{tag}"
@@ -121,7 +125,8 @@ class DurableEvaluator:
             if item.item_id in ids:
                 raise EngineError(f"duplicate item id {item.item_id!r}")
             ids.add(item.item_id)
-            fact = dict(item.values, kind="item", id=item.item_id)
+            fact = {k: v for k, v in item.values.items() if k in self._fields}
+            fact.update(kind="item", id=item.item_id)
             if _flat_keys(fact) > MAX_FACT_KEYS:
                 raise EngineError(f"item {item.item_id!r} has more than {MAX_FACT_KEYS} facts")
             if item.values["category"] in self._names:

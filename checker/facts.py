@@ -1,7 +1,8 @@
-"""Derive one flat fact per requested item. Python computes (counts, dates, groups); rules only compare.
+"""Derive one flat fact per requested item. Python computes (counts, dates, groups, doses); rules only compare.
 
 A fact holds only documented values: a field that is not documented is absent, which the engine and the
 reference evaluator both read as "not documented" (neither met nor unmet)."""
+import datetime as dt
 from dataclasses import dataclass
 
 from .model import RADICULAR_TESTS, Request
@@ -9,55 +10,76 @@ from .vocabulary import Vocabulary, load_vocabulary
 
 EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
 CHRONIC_WEEKS = 12  # pain lasting three months or more (8 CCR 9792.20 as amended 2015; "beyond healing" before)
-
-_DOC_FIELDS = ("treatment_goals", "rationale", "risks_discussed", "limited_benefit_discussed",
-               "conservative_care_tried", "conservative_care_failed", "home_exercise_program",
-               "diagnosis_uncertain_or_complex", "psychosocial_factors", "interventional_procedure_planned",
-               "medication_change_planned", "failure_to_progress", "condition_precludes_ordinary_transport")
 _OPIOID_FIELDS = ("analgesia", "activities_of_daily_living", "adverse_effects", "aberrant_behavior",
                   "urine_drug_screen", "agreement", "functional_benefit")
 
 # name -> (type, description). Types: bool, int, number, str, or a tuple of allowed strings (an enum).
+# Fields whose values come from the vocabulary get their enumeration in fact_fields().
 STATIC_FIELDS = {
-    "category": ("str", "requested item category"),
-    "category_kind": (("visit", "therapy", "procedure", "medication", "imaging", "diagnostic", "transport",
-                       "equipment", "other"), "kind of the item's category"),
-    "purpose": ("str", "category of the procedure or service the item is for (e.g. a consultation for an ESI)"),
-    "purpose_kind": (("visit", "therapy", "procedure", "medication", "imaging", "diagnostic", "transport",
-                      "equipment", "other", "none"), "kind of the purpose's category; none when no purpose is given"),
-    "body_region": ("str", "body region of the item (or of its purpose)"),
-    "quantity": ("int", "requested quantity (visits, units, tablets)"),
+    "category": ("category", "requested item category"),
+    "category_kind": ("kind", "kind of the item's category"),
+    "purpose": ("category", "category of the procedure or service the item is for (e.g. a consultation for an ESI)"),
+    "purpose_kind": ("kind", "kind of the purpose's category; none when no purpose is given"),
+    "body_region": ("region", "body region of the item (or of its purpose)"),
+    "quantity": ("int", "requested quantity (visits, units, tablets, hours per week)"),
+    "quantity_unit": (("visits", "sessions", "units", "hours_per_week", "days", "weeks", "months", "tablets",
+                       "patches", "injections", "levels", "tests"), "unit of the requested quantity"),
     "frequency_per_week": ("number", "requested visits per week"),
     "duration_weeks": ("number", "requested duration in weeks"),
+    "levels": ("int", "spinal levels to be treated"),
+    "approach": (("transforaminal", "interlaminar", "caudal"), "injection approach"),
+    "procedure": ("procedure", "the surgery requested"),
+    "after_surgery": ("procedure", "the surgery a postsurgical treatment follows"),
+    "weeks_since_surgery": ("int", "whole weeks from that surgery to the review date"),
     "review_day": ("int", "review date as days since 1970-01-01"),
+    "injury_day": ("int", "date of injury as days since 1970-01-01"),
     "weeks_since_injury": ("int", "whole weeks from the date of injury to the review date"),
     "symptom_phase": (("acute", "chronic"), "chronic when 12 or more weeks have passed since the injury"),
     "patient_age": ("int", "patient age in years"),
     "clinical_course": (("stable", "improving", "worsening", "acute_flare"), "clinical course"),
     "work_status": (("full_duty", "modified_duty", "not_working", "unknown"), "work status"),
+    "pain_current": ("number", "current pain score (0-10)"),
+    "pain_relief_points": ("number", "pain score without medication minus with medication"),
     "red_flags": ("bool", "red flags documented (false: documented that there are none)"),
     "new_neuro_deficit": ("bool", "new or progressive neurological deficit documented"),
     "radiculopathy_on_exam": ("bool", "radicular signs on examination in the item's region"),
     "imaging_corroborates": ("bool", "an official imaging or electrodiagnostic report of the region shows nerve root compromise"),
+    "prior_same_study": ("bool", "a study of the same modality and region has already been done"),
     "prior_course": ("bool", "a prior course of the same treatment is documented"),
     "prior_units": ("int", "sessions of the same treatment already completed"),
+    "prior_units_12m": ("int", "sessions of the same treatment in the 12 months before the review"),
     "visits_total": ("int", "completed plus requested sessions of the same treatment"),
     "prior_functional_improvement": ("bool", "objective functional improvement from the last course of the same treatment"),
-    "drug_class": ("str", "class of the requested drug"),
+    "drug": ("drug", "the requested drug (vocabulary key)"),
+    "drug_class": ("drug_class", "class of the requested drug"),
+    "drug_form": (("oral", "topical", "transdermal", "injection", "other"), "form of the requested drug"),
+    "daily_mg": ("number", "daily dose of the requested drug (mg, or mcg/h for patches)"),
+    "weeks_used": ("int", "weeks the requested drug has been used so far"),
     "long_term_use": ("bool", "the requested drug is continued long-term use"),
-    "on_opioids": ("bool", "the patient takes an opioid (medication list or requested item)"),
-    "anatomy_clarification_for_procedure": ("bool", "imaging is to clarify anatomy before a planned invasive procedure"),
-    **{f"doc_{name}": ("bool", f"documentation: {name.replace('_', ' ')}") for name in _DOC_FIELDS},
-    **{f"opioid_{name}": ("bool", f"opioid monitoring: {name.replace('_', ' ')}") for name in _OPIOID_FIELDS},
+    "compound": ("bool", "the requested drug is a compounded product with listed ingredients"),
+    "ingredient_unknown": ("bool", "a compound ingredient is not in the vocabulary"),
+    "mme_total": ("number", "total daily oral morphine milligram equivalents of all opioids, requested one included"),
+    **{f"opioid_{name}": ("bool", f"opioid monitoring: {name.replace('_', ' ')} documented") for name in _OPIOID_FIELDS},
 }
 
 
 def fact_fields(vocab=None):
-    """Every field a rule may name, with its type: the static fields plus one dx_<group> flag per group."""
+    """Every field a rule may name, with its type. Vocabulary-backed fields become enumerations; one flag per
+    diagnosis group (dx_), documentation statement (doc_), drug class taken (taking_) and compound ingredient
+    class (ing_)."""
     vocab = vocab or load_vocabulary()
-    fields = dict(STATIC_FIELDS)
+    enums = {"category": tuple(sorted(vocab.categories)),
+             "kind": tuple(sorted({c["kind"] for c in vocab.categories.values()} | {"none"})),
+             "region": tuple(vocab.body_regions), "procedure": tuple(sorted(vocab.procedures)),
+             "drug": tuple(sorted(vocab.drugs)), "drug_class": tuple(vocab.drug_classes())}
+    fields = {name: (enums.get(ftype, ftype), text) for name, (ftype, text) in STATIC_FIELDS.items()}
     for group, spec in vocab.dx_groups.items():
         fields[f"dx_{group}"] = ("bool", f"diagnosis in group: {spec['label']}")
+    for key, text in vocab.documentation.items():
+        fields[f"doc_{key}"] = ("bool", f"documented: {text}")
+    for cls in vocab.drug_classes():
+        fields[f"taking_{cls}"] = ("bool", f"the medication list includes a drug of class {cls}")
+        fields[f"ing_{cls}"] = ("bool", f"the requested compound contains an ingredient of class {cls}")
     return fields
 
 
@@ -73,7 +95,7 @@ class RequestFacts:
     warnings: tuple  # unrecognised diagnosis wording, unknown drugs
 
 
-def _day(date):
+def day_number(date):
     return date.toordinal() - EPOCH_ORDINAL
 
 
@@ -99,54 +121,116 @@ def _corroboration(request, region):
 
 
 def _prior(request, category):
-    """(prior_course, prior_units, prior_functional_improvement) for the item's own treatment."""
+    """(prior_course, prior_units, prior_units_12m, prior_functional_improvement) for a treatment."""
     if request.treatment_history is None:
-        return None, None, None
+        return None, None, None, None
     courses = [c for c in request.treatment_history if c.modality == category]
     if not courses:
-        return False, 0, None
+        return False, 0, 0, None
     units = None if any(c.sessions is None for c in courses) else sum(c.sessions for c in courses)
-    return True, units, courses[-1].functional_improvement
+    year_ago = request.review_date - dt.timedelta(days=365)
+    recent = None
+    if units is not None and all(c.end or c.start for c in courses):
+        recent = sum(c.sessions for c in courses if (c.end or c.start) >= year_ago)
+    return True, units, recent, courses[-1].functional_improvement
 
 
-def derive(request: Request, vocab: Vocabulary = None) -> RequestFacts:
-    """The flat facts of every requested item, plus warnings about wording the vocabulary does not know."""
-    vocab = vocab or load_vocabulary()
-    warnings = []
+def _mme(spec, daily):
+    if spec.get("mme_factor") is not None:
+        return spec["mme_factor"] * daily
+    for limit, factor in spec.get("mme_tiers", ()):
+        if limit is None or daily <= limit:
+            return factor * daily
+    return None
+
+
+def _mme_total(vocab, medications, requested):
+    """Sum of oral morphine equivalents over the opioids taken and requested; None if a dose is unknown."""
+    seen, total = set(), 0.0
+    for med in list(medications) + ([requested] if requested is not None else []):
+        key, spec = vocab.drug(med.name)
+        if spec is None or spec["class"] != "opioid" or key in seen:
+            continue
+        seen.add(key)
+        if med.daily_mg is None:
+            return None
+        mme = _mme(spec, med.daily_mg)
+        if mme is None:
+            return None
+        total += mme
+    return round(total, 1)
+
+
+def _common(request, vocab, warnings):
     groups = set()
     for dx in request.diagnoses:
         found = vocab.diagnosis_groups(dx.text, dx.icd10)
         if not found:
             warnings.append(f"diagnosis not in any group: {dx.text or dx.icd10}")
         groups.update(found)
-    med_classes = []
+    taking = set()
     for med in request.medications or []:
         cls = vocab.drug_class(med.name)
         if cls is None:
             warnings.append(f"drug not in the vocabulary: {med.name}")
-        med_classes.append(cls)
-
-    common = {"review_day": _day(request.review_date), "patient_age": request.patient.age,
+        taking.add(cls)
+    pain = request.pain
+    values = {"review_day": day_number(request.review_date), "patient_age": request.patient.age,
               "clinical_course": request.clinical_course, "work_status": request.work_status,
-              "new_neuro_deficit": request.new_neurological_deficit,
+              "new_neuro_deficit": request.new_neurological_deficit, "pain_current": pain.current,
               "red_flags": None if request.red_flags is None else bool(request.red_flags)}
+    if pain.with_medication is not None and pain.without_medication is not None:
+        values["pain_relief_points"] = pain.without_medication - pain.with_medication
     if request.injury.date:
         weeks = (request.review_date - request.injury.date).days // 7
-        common["weeks_since_injury"] = weeks
-        common["symptom_phase"] = "chronic" if weeks >= CHRONIC_WEEKS else "acute"
-    for name in _DOC_FIELDS:
-        common[f"doc_{name}"] = getattr(request.documentation, name)
+        values.update(injury_day=day_number(request.injury.date), weeks_since_injury=weeks,
+                      symptom_phase="chronic" if weeks >= CHRONIC_WEEKS else "acute")
     for name in _OPIOID_FIELDS:
-        common[f"opioid_{name}"] = getattr(request.opioid_monitoring, name)
+        values[f"opioid_{name}"] = getattr(request.opioid_monitoring, name)
     if request.diagnoses:
-        for group in vocab.dx_groups:
-            common[f"dx_{group}"] = group in groups
+        values.update({f"dx_{g}": g in groups for g in vocab.dx_groups})
+    if request.medications is not None and None not in taking:
+        values.update({f"taking_{c}": c in taking for c in vocab.drug_classes()})
+    else:
+        values.update({f"taking_{c}": True for c in taking if c is not None})
+    values.update({f"doc_{k}": v for k, v in request.documentation.items()})
+    return values
 
+
+def _medication_facts(item, request, vocab, warnings):
+    med = item.medication
+    key, spec = vocab.drug(med.name)
+    if spec is None:
+        warnings.append(f"drug not in the vocabulary: {med.name}")
+    values = {"drug": key, "drug_class": spec["class"] if spec else None, "drug_form": med.form,
+              "daily_mg": med.daily_mg, "weeks_used": med.weeks_used, "long_term_use": med.long_term}
+    if med.ingredients is not None:
+        classes = [vocab.drug_class(name) for name in med.ingredients]
+        for name, cls in zip(med.ingredients, classes):
+            if cls is None:
+                warnings.append(f"compound ingredient not in the vocabulary: {name}")
+        values["compound"] = True
+        values["ingredient_unknown"] = None in classes
+        values.update({f"ing_{c}": c in classes for c in vocab.drug_classes()})
+    if spec is not None and spec["class"] == "opioid":
+        values["taking_opioid"] = True
+    values["mme_total"] = _mme_total(vocab, request.medications or [], med)
+    return values
+
+
+def derive(request: Request, vocab: Vocabulary = None) -> RequestFacts:
+    """The flat facts of every requested item, plus warnings about wording the vocabulary does not know."""
+    vocab = vocab or load_vocabulary()
+    warnings = []
+    common = _common(request, vocab, warnings)
+    if request.medications is not None and "mme_total" not in common:
+        common["mme_total"] = _mme_total(vocab, request.medications, None)
     items = []
     for item in request.items:
         values = dict(common)
-        values["category"] = item.category
-        values["category_kind"] = vocab.category_kind(item.category)
+        values.update(category=item.category, category_kind=vocab.category_kind(item.category),
+                      quantity=item.quantity, quantity_unit=item.unit, levels=item.levels, approach=item.approach,
+                      procedure=item.procedure)
         region = item.body_region
         if item.purpose is not None:
             values["purpose"] = item.purpose.category
@@ -155,31 +239,27 @@ def derive(request: Request, vocab: Vocabulary = None) -> RequestFacts:
         else:
             values["purpose_kind"] = "none"
         values["body_region"] = region
-        values["quantity"] = item.quantity
         if item.frequency is not None:
             values["frequency_per_week"] = item.frequency.per_week
             values["duration_weeks"] = item.frequency.weeks
+        if item.after_surgery is not None:
+            values["after_surgery"] = item.after_surgery.procedure
+            if item.after_surgery.date is not None:
+                values["weeks_since_surgery"] = (request.review_date - item.after_surgery.date).days // 7
         values["radiculopathy_on_exam"] = _radiculopathy(request, region)
         values["imaging_corroborates"] = _corroboration(request, region)
+        if values["category_kind"] in ("imaging", "diagnostic"):
+            values["prior_same_study"] = any(s.modality == item.category and (region is None or s.region == region)
+                                             for s in request.imaging)
         # a consultation for a procedure or therapy looks at the history of that procedure or therapy
-        reviewed = item.purpose.category if item.purpose is not None and values["purpose_kind"] in ("procedure", "therapy") else item.category
-        prior_course, prior_units, prior_fi = _prior(request, reviewed)
-        values["prior_course"] = prior_course
-        values["prior_units"] = prior_units
-        values["prior_functional_improvement"] = prior_fi
-        if prior_units is not None and item.quantity is not None:
-            values["visits_total"] = prior_units + item.quantity
-        item_class = None
+        reviewed = item.purpose.category if values["purpose_kind"] in ("procedure", "therapy") else item.category
+        course, units, units_12m, fi = _prior(request, reviewed)
+        values.update(prior_course=course, prior_units=units, prior_units_12m=units_12m,
+                      prior_functional_improvement=fi)
+        if units is not None and item.quantity is not None:
+            values["visits_total"] = units + item.quantity
         if item.medication is not None:
-            item_class = vocab.drug_class(item.medication.name)
-            if item_class is None:
-                warnings.append(f"drug not in the vocabulary: {item.medication.name}")
-            values["drug_class"] = item_class
-            values["long_term_use"] = item.medication.long_term
-        if item_class == "opioid" or "opioid" in med_classes:
-            values["on_opioids"] = True
-        elif request.medications is not None and None not in med_classes:
-            values["on_opioids"] = False
-        values["anatomy_clarification_for_procedure"] = item.anatomy_clarification_for_procedure
+            values.update(_medication_facts(item, request, vocab, warnings))
+        values.update({f"doc_{k}": v for k, v in item.documentation.items()})
         items.append(ItemFacts(item.id, {k: v for k, v in values.items() if v is not None}))
     return RequestFacts(items=tuple(items), warnings=tuple(sorted(set(warnings))))

@@ -41,8 +41,26 @@ def _known_category(value):
     return value
 
 
+def _known_procedure(value):
+    if value not in load_vocabulary().procedures:
+        raise ValueError(f"unknown procedure {value!r} (known: {', '.join(sorted(load_vocabulary().procedures))})")
+    return value
+
+
+def _known_statements(value):
+    if isinstance(value, dict):
+        unknown = sorted(set(value) - set(load_vocabulary().documentation))
+        if unknown:
+            raise ValueError(f"unknown documentation statement(s) {', '.join(map(repr, unknown))} "
+                             f"(see rules/vocabulary/documentation.yaml)")
+    return value
+
+
 Region = Annotated[str, BeforeValidator(_known_region)]
 Category = Annotated[str, BeforeValidator(_known_category)]
+Procedure = Annotated[str, BeforeValidator(_known_procedure)]
+# Documentation statements: {key: true|false}, keys from rules/vocabulary; an absent key is "not documented".
+Statements = Annotated[dict[str, bool], BeforeValidator(_known_statements)]
 
 
 class Patient(_Model):
@@ -109,6 +127,10 @@ class Medication(_Model):
     name: str
     dose: Optional[str] = None
     frequency: Optional[str] = None
+    daily_mg: Optional[float] = Field(None, gt=0, le=100000)  # mg/day of the active drug (mcg/h for patches)
+    form: Optional[Literal["oral", "topical", "transdermal", "injection", "other"]] = None
+    ingredients: Optional[list[str]] = None  # a compounded product's ingredients
+    weeks_used: Optional[int] = Field(None, ge=0, le=2000)
     long_term: Doc = None
 
 
@@ -125,23 +147,6 @@ class OpioidMonitoring(_Model):
     functional_benefit: Doc = None
 
 
-class Documentation(_Model):
-    """Statements the treating physician's records make (true), deny (false) or do not address (absent)."""
-    treatment_goals: Doc = None
-    rationale: Doc = None
-    risks_discussed: Doc = None
-    limited_benefit_discussed: Doc = None
-    conservative_care_tried: Doc = None
-    conservative_care_failed: Doc = None
-    home_exercise_program: Doc = None
-    diagnosis_uncertain_or_complex: Doc = None
-    psychosocial_factors: Doc = None
-    interventional_procedure_planned: Doc = None
-    medication_change_planned: Doc = None
-    failure_to_progress: Doc = None
-    condition_precludes_ordinary_transport: Doc = None
-
-
 class Frequency(_Model):
     per_week: Optional[float] = Field(None, gt=0, le=21)
     weeks: Optional[float] = Field(None, gt=0, le=104)
@@ -151,6 +156,11 @@ class Purpose(_Model):
     category: Category
     body_region: Optional[Region] = None
     text: Optional[str] = None
+
+
+class AfterSurgery(_Model):
+    procedure: Procedure
+    date: Optional[Date] = None
 
 
 class RealOutcome(_Model):
@@ -166,10 +176,16 @@ class RequestedItem(_Model):
     description: str = Field(min_length=1)
     body_region: Optional[Region] = None
     quantity: Optional[int] = Field(None, ge=0, le=1000)
+    unit: Optional[Literal["visits", "sessions", "units", "hours_per_week", "days", "weeks", "months", "tablets",
+                           "patches", "injections", "levels", "tests"]] = None
     frequency: Optional[Frequency] = None
     purpose: Optional[Purpose] = None
     medication: Optional[Medication] = None
-    anatomy_clarification_for_procedure: Doc = None
+    procedure: Optional[Procedure] = None  # the surgery requested
+    after_surgery: Optional[AfterSurgery] = None  # postsurgical treatment: the surgery it follows
+    levels: Optional[int] = Field(None, ge=1, le=10)  # spinal levels to be treated
+    approach: Optional[Literal["transforaminal", "interlaminar", "caudal"]] = None
+    documentation: Statements = {}  # statements about this item; they override the request's
     real_outcome: Optional[RealOutcome] = None
 
     @model_validator(mode="after")
@@ -196,7 +212,7 @@ class Request(_Model):
     treatment_history: Optional[list[TreatmentCourse]] = None  # absent: not documented
     medications: Optional[list[Medication]] = None  # absent: no medication list provided
     opioid_monitoring: OpioidMonitoring = OpioidMonitoring()
-    documentation: Documentation = Documentation()
+    documentation: Statements = {}
     items: list[RequestedItem] = Field(min_length=1)
 
     @field_validator("items")

@@ -2,11 +2,13 @@
 import datetime as dt
 import random
 
-from .model import RADICULAR_TESTS, Documentation, OpioidMonitoring, parse_request
+from .model import RADICULAR_TESTS, OpioidMonitoring, parse_request
 from .vocabulary import load_vocabulary
 
 _DRUGS = ["Norco 10/325 mg", "tramadol 50 mg", "Medrol dosepak", "naproxen 550 mg", "Flexeril 7.5 mg",
           "omeprazole 20 mg", "gabapentin 300 mg", "unlisted compound cream"]
+_INGREDIENTS = ["ketoprofen", "gabapentin", "cyclobenzaprine", "lidocaine", "capsaicin", "flurbiprofen", "baclofen",
+                "camphor"]
 _DX = ["myalgia and myositis", "lumbago", "cervicalgia", "lumbar sprain/strain", "lumbosacral radiculitis",
        "complex regional pain syndrome", "lumbar disc displacement", "knee pain", "chronic pain syndrome"]
 _CODES = ["M79.1", "M54.5", "M54.2", "S33.5XXA", "M54.16", "G90.5", "M51.26", None]
@@ -53,9 +55,10 @@ def random_request_data(rng, n_items=None):
              **({"functional_improvement": v} if (v := _tri(rng)) is not None else {})}
             for _ in range(rng.randrange(0, 4))]
     if rng.random() < 0.7:
-        data["medications"] = [{"name": rng.choice(_DRUGS)} for _ in range(rng.randrange(0, 4))]
+        data["medications"] = [{"name": rng.choice(_DRUGS), **({"daily_mg": rng.choice([20, 40, 90])} if rng.random() < 0.6 else {})}
+                               for _ in range(rng.randrange(0, 4))]
     data["opioid_monitoring"] = {k: v for k in OpioidMonitoring.model_fields if (v := _tri(rng)) is not None}
-    data["documentation"] = {k: v for k in Documentation.model_fields if (v := _tri(rng)) is not None}
+    data["documentation"] = {k: v for k in sorted(vocab.documentation) if (v := _tri(rng)) is not None}
     items = []
     for n in range(n_items or rng.randrange(1, 6)):
         category = rng.choice(categories)
@@ -70,9 +73,19 @@ def random_request_data(rng, n_items=None):
             item["purpose"] = {"category": rng.choice(categories), "body_region": rng.choice(regions)}
         if category == "medication":
             item["medication"] = {"name": rng.choice(_DRUGS),
-                                  **({"long_term": v} if (v := _tri(rng)) is not None else {})}
-        if (v := _tri(rng)) is not None:
-            item["anatomy_clarification_for_procedure"] = v
+                                  **({"long_term": v} if (v := _tri(rng)) is not None else {}),
+                                  **({"daily_mg": rng.choice([10, 30, 60, 120, 200])} if rng.random() < 0.6 else {}),
+                                  **({"weeks_used": rng.randrange(0, 60)} if rng.random() < 0.5 else {}),
+                                  **({"form": rng.choice(["oral", "topical", "transdermal"])} if rng.random() < 0.5 else {}),
+                                  **({"ingredients": rng.sample(_INGREDIENTS, rng.randrange(1, 4))} if rng.random() < 0.3 else {})}
+        item["documentation"] = {k: v for k in rng.sample(sorted(vocab.documentation), 3) if (v := _tri(rng)) is not None}
+        if category == "surgery" or rng.random() < 0.2:
+            key = rng.choice(sorted(vocab.procedures))
+            item["procedure" if category == "surgery" else "after_surgery"] = (
+                key if category == "surgery" else {"procedure": key, "date": (review - dt.timedelta(days=rng.randrange(0, 400))).isoformat()})
+        if category in ("epidural_steroid_injection", "facet_block", "radiofrequency_ablation") and rng.random() < 0.7:
+            item["levels"] = rng.randrange(1, 5)
+            item["approach"] = rng.choice(["transforaminal", "interlaminar", "caudal"])
         items.append(item)
     data["items"] = items
     return data

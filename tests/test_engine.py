@@ -71,10 +71,16 @@ def test_duplicate_fact_ids_are_rejected_not_silently_dropped(durable):
         durable.evaluator.evaluate(_facts(("a", values), ("a", values)))
 
 
-def test_oversized_fact_is_rejected_before_the_engine(durable):
+def test_oversized_fact_is_rejected_before_the_engine(durable, monkeypatch):
     values = {"category": "transportation", "review_day": 16000, **{f"x{i}": i for i in range(300)}}
+    monkeypatch.setattr(durable.evaluator, "_fields", set(values))
     with pytest.raises(EngineError, match="more than"):
         durable.evaluator.evaluate(_facts(("a", values)))
+
+
+def test_facts_are_sent_with_only_the_fields_rules_read(durable):
+    assert {"category", "review_day", "quantity", "doc_conservative_care_failed"} <= durable.evaluator._fields
+    assert "pain_current" not in durable.evaluator._fields
 
 
 def test_identical_items_each_get_their_result(durable):
