@@ -74,6 +74,15 @@ def lint(rules_dir):
     sys.exit(1 if problems else 0)
 
 
+@rules.command()
+def facts():
+    """List the facts rules can read, with their types (the vocabulary of conditions and templates)."""
+    from .facts import fact_fields
+    for name, (ftype, text) in sorted(fact_fields().items()):
+        shown = "one of: " + ", ".join(ftype) if isinstance(ftype, tuple) else ftype
+        click.echo(f"{name:42} {shown[:70]:70}  {text}")
+
+
 @rules.command("list")
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None)
 def list_rules(rules_dir):

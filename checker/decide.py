@@ -48,9 +48,15 @@ def _cap_supported(result, quantity):
 
 
 def _quantity_open(topic_results, quantity):
-    caps = [c for tr in topic_results for c in tr.topic.criteria if c.effect == "cap"]
-    applied = [cr for tr in topic_results for cr in tr.criteria if cr.criterion.effect == "cap"]
-    return quantity is not None and bool(caps) and not applied
+    """True when a topic gives guideline quantities, but none for this item (e.g. no visit count for the
+    documented diagnoses): the quantity is then judged under the next guideline in the search sequence."""
+    if quantity is None:
+        return False
+    for tr in topic_results:
+        caps = {c.id for c in tr.topic.criteria if c.effect == "cap" and c.cap.basis == "guideline"}
+        if caps and not any(cr.criterion.id in caps for cr in tr.criteria):
+            return True
+    return False
 
 
 def _context(values, item, request, crit=None, supported=None):

@@ -48,8 +48,11 @@ class Rationale(_Spec):
 
 
 class CapSpec(_Spec):
-    fact: Literal["quantity", "visits_total"]
+    fact: Literal["quantity", "visits_total", "prior_units_12m"]
     max: int = Field(ge=0)
+    # guideline: the quantity the guideline supports; statute: a legal ceiling (Labor Code 4604.5) that does not
+    # answer how many visits the guideline supports for the diagnosis.
+    basis: Literal["guideline", "statute"] = "guideline"
 
 
 class CriterionSpec(_Spec):
