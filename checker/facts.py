@@ -29,6 +29,7 @@ STATIC_FIELDS = {
     "levels": ("int", "spinal levels to be treated"),
     "approach": (("transforaminal", "interlaminar", "caudal"), "injection approach"),
     "procedure": ("procedure", "the surgery requested"),
+    "postsurgical": ("bool", "the item is postsurgical treatment (it names the surgery it follows)"),
     "after_surgery": ("procedure", "the surgery a postsurgical treatment follows"),
     "weeks_since_surgery": ("int", "whole weeks from that surgery to the review date"),
     "review_day": ("int", "review date as days since 1970-01-01"),
@@ -242,6 +243,7 @@ def derive(request: Request, vocab: Vocabulary = None) -> RequestFacts:
         if item.frequency is not None:
             values["frequency_per_week"] = item.frequency.per_week
             values["duration_weeks"] = item.frequency.weeks
+        values["postsurgical"] = item.after_surgery is not None
         if item.after_surgery is not None:
             values["after_surgery"] = item.after_surgery.procedure
             if item.after_surgery.date is not None:

@@ -36,10 +36,12 @@ class Vocabulary:
     def drug(self, name):
         """(key, spec) of a drug named as letters write it ('Norco 5/325mg'), or (None, None) when unknown."""
         lowered = f" {re.sub(r'[^a-z0-9]+', ' ', (name or '').lower())} "
-        for key, spec in self.drugs.items():
-            if any(f" {n} " in lowered for n in spec["names"]):
-                return key, spec
-        return None, None
+        best = (0, None, None)  # the longest matching name wins: "lidocaine patch" over "lidocaine"
+        for key, spec in sorted(self.drugs.items()):
+            for n in spec["names"]:
+                if len(n) > best[0] and f" {n} " in lowered:
+                    best = (len(n), key, spec)
+        return best[1], best[2]
 
     def drug_class(self, name):
         return (self.drug(name)[1] or {}).get("class")
