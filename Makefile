@@ -4,7 +4,7 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint docs bench clean
 
 $(BIN)/mtus-check: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "needs Python 3.11 or 3.12 (durable-rules does not import on 3.13)"; exit 2; }
@@ -21,6 +21,9 @@ test: $(BIN)/mtus-check
 
 lint: $(BIN)/mtus-check
 	$(BIN)/mtus-check rules lint
+
+docs: $(BIN)/mtus-check
+	$(BIN)/mtus-check rules docs
 
 bench: $(BIN)/mtus-check
 	$(BIN)/python benchmarks/engine.py

@@ -75,6 +75,47 @@ def lint(rules_dir):
 
 
 @rules.command()
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="docs/rules", show_default=True)
+def docs(rules_dir, out_dir):
+    """Write the rule catalog (catalog.md and catalog.html) generated from the library."""
+    from pathlib import Path
+
+    from .catalog import render_catalog
+    from .output import write_atomic
+    try:
+        library = _library(rules_dir)
+    except InputError as exc:
+        _fail(exc)
+    for fmt in ("md", "html"):
+        path = Path(out_dir) / f"catalog.{fmt}"
+        write_atomic(path, render_catalog(library, fmt))
+        click.echo(f"wrote {path}")
+
+
+@rules.command()
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None)
+def coverage(rules_dir):
+    """Per request category and MTUS period: which topics address it (MTUS first, then other guidelines)."""
+    from .catalog import coverage as coverage_rows
+    try:
+        library = _library(rules_dir)
+    except InputError as exc:
+        _fail(exc)
+    rows = coverage_rows(library)
+    click.echo(f"{'category':32} " + " ".join(f"{p.id:34}" for p in library.periods))
+    for category, cells in rows:
+        shown = []
+        for p in library.periods:
+            topics = cells[p.id]
+            tiers = sorted({tier for tier, _ in topics}, key=lambda t: t != "MTUS")
+            shown.append(f"{(' + '.join(f'{t} ({sum(1 for x, _ in topics if x == t)})' for t in tiers) or 'not addressed'):34}")
+        click.echo(f"{category:32} " + " ".join(shown))
+    addressed = sum(1 for _, cells in rows if any(cells.values()))
+    click.echo(f"{addressed} of {len(rows)} categories addressed in at least one period")
+
+
+@rules.command()
 def facts():
     """List the facts rules can read, with their types (the vocabulary of conditions and templates)."""
     from .facts import fact_fields

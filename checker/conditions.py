@@ -137,3 +137,22 @@ def evaluate(cond, facts):
     if any(r is True for r in results):
         return True
     return False if all(r is False for r in results) else None
+
+
+_SYMBOLS = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
+
+
+def describe(cond):
+    """A condition in readable form: 'quantity ≤ 10', 'any of (a = true; b in [x, y])'."""
+    if cond is None:
+        return "always"
+    if isinstance(cond, Leaf):
+        value = cond.value
+        if cond.op == "in":
+            return f"{cond.fact} in [{', '.join(str(v).lower() if isinstance(v, bool) else str(v) for v in value)}]"
+        shown = str(value).lower() if isinstance(value, bool) else value
+        return f"{cond.fact} {_SYMBOLS[cond.op]} {shown}"
+    if isinstance(cond, Not):
+        return f"not ({describe(cond.term)})"
+    word = "all of" if isinstance(cond, All) else "any of"
+    return f"{word} (" + "; ".join(describe(t) for t in cond.terms) + ")"

@@ -162,9 +162,9 @@ def decide_item(library, request, item, trace):
 
 
 def edition_for(library, day):
-    """Editions of the MTUS topics in force on a day, joined (e.g. 'mtus-2009')."""
-    editions = sorted({t.edition for t in library.topics if t.tier == "mtus" and t.in_force(day)})
-    return "+".join(editions) or "none"
+    """The MTUS period governing a review date (its id), or 'none' before the 2009 MTUS."""
+    period = library.period_for(day)
+    return period.id if period else "none"
 
 
 def decide(library, request, traces, warnings=()):

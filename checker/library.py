@@ -144,12 +144,28 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Period:
+    id: str
+    label: str
+    start: dt.date
+    end: object  # date or None
+
+    def contains(self, day):
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
 class Library:
     version: str
     sha256: str
     tiers: tuple  # tier ids in evidence-search order
     tier_labels: dict
     topics: tuple
+    periods: tuple = ()
+
+    def period_for(self, day):
+        """The MTUS period governing a review date, or None before the first."""
+        return next((p for p in self.periods if p.contains(day)), None)
 
     def criteria(self):
         return [c for t in self.topics for c in t.criteria]
@@ -263,8 +279,10 @@ def load_library(root=None):
         version = str(meta["version"])
         tiers = tuple(t["id"] for t in meta["tiers"])
         labels = {t["id"]: t["label"] for t in meta["tiers"]}
+        periods = tuple(Period(p["id"], p["label"], p["from"], p["to"]) for p in meta["periods"])
     except (KeyError, TypeError):
-        raise InputError(root / "library.yaml", "needs version and tiers [{id, label}]", line=1) from None
+        raise InputError(root / "library.yaml", "needs version, tiers [{id, label}] and periods [{id, label, from, to}]",
+                         line=1) from None
     vocab = load_vocabulary(str(root))
     fields = fact_fields(vocab)
     topics, topic_ids, crit_ids = [], {}, {}
@@ -279,4 +297,5 @@ def load_library(root=None):
                                  field="criteria.id", line=crit.line)
             crit_ids[crit.id] = path
         topics.append(topic)
-    return Library(version=version, sha256=library_hash(root), tiers=tiers, tier_labels=labels, topics=tuple(topics))
+    return Library(version=version, sha256=library_hash(root), tiers=tiers, tier_labels=labels, topics=tuple(topics),
+                   periods=periods)

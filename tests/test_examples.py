@@ -1,0 +1,20 @@
+"""Every bundled example request is decided (not left to physician review) and renders, under both evaluators."""
+import pytest
+
+from checker.model import load_request
+from checker.render import render_json, render_text
+from checker.trace import trace_signature
+
+from conftest import ROOT
+
+EXAMPLES = sorted((ROOT / "examples" / "requests").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_request_is_decided(durable, reference, path):
+    request = load_request(path)
+    det = durable.review(request)
+    undecided = [i.item.id for i in det.items if i.determination == "physician_review"]
+    assert not undecided, f"{path.name}: no topic addresses {undecided}"
+    assert render_text(det) and render_json(det)
+    assert trace_signature(durable.trace(request)[1]) == trace_signature(reference.trace(request)[1])
