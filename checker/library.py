@@ -122,6 +122,11 @@ class Criterion:
     examples: tuple
     line: int
 
+    @property
+    def key(self):
+        """Unique across the library even when editions share a criterion id: 'topic:ID'."""
+        return f"{self.topic}:{self.id}"
+
 
 @dataclass(frozen=True)
 class Topic:

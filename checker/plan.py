@@ -12,7 +12,7 @@ KINDS = ("topic", "applies", "met", "unmet")
 @dataclass(frozen=True)
 class Check:
     kind: str  # topic | applies | met | unmet
-    key: str  # topic id or criterion id
+    key: str  # topic id, or criterion key (topic:ID)
     parts: tuple  # condition ASTs, all must be true
     day_from: int
     day_to: object  # int or None
@@ -40,7 +40,7 @@ def compile_plan(library):
             checks.append(Check("topic", topic.id, base, day_from, day_to))
             for crit in topic.criteria:
                 applies = base + ((crit.applies_when,) if crit.applies_when is not None else ())
-                checks.append(Check("applies", crit.id, applies, day_from, day_to))
-                checks.append(Check("met", crit.id, applies + (crit.condition,), day_from, day_to))
-                checks.append(Check("unmet", crit.id, applies + (Not(crit.condition),), day_from, day_to))
+                checks.append(Check("applies", crit.key, applies, day_from, day_to))
+                checks.append(Check("met", crit.key, applies + (crit.condition,), day_from, day_to))
+                checks.append(Check("unmet", crit.key, applies + (Not(crit.condition),), day_from, day_to))
     return Plan(library=library, by_category={k: tuple(v) for k, v in sorted(by_category.items())})

@@ -44,10 +44,10 @@ def build_trace(library, request_facts, hits):
                 continue
             results = []
             for crit in topic.criteria:
-                if ("applies", crit.id, item.item_id) not in hits:
+                if ("applies", crit.key, item.item_id) not in hits:
                     continue
-                met = ("met", crit.id, item.item_id) in hits
-                unmet = ("unmet", crit.id, item.item_id) in hits
+                met = ("met", crit.key, item.item_id) in hits
+                unmet = ("unmet", crit.key, item.item_id) in hits
                 if met and unmet:
                     raise TraceError(f"criterion {crit.id} both met and unmet for item {item.item_id}")
                 result = "met" if met else "unmet" if unmet else "not_documented"

@@ -91,12 +91,12 @@ def test_identical_items_each_get_their_result(durable):
     # Two identical line items: durable-rules would cancel a batch with duplicate facts; ids keep them apart.
     values = {"category": "transportation", "review_day": 16000, "doc_condition_precludes_ordinary_transport": True}
     hits = durable.evaluator.evaluate(_facts(("a", values), ("b", values)))
-    assert ("met", "DHCS-NEMT-MEDICAL-NEED", "a") in hits and ("met", "DHCS-NEMT-MEDICAL-NEED", "b") in hits
+    assert ("met", "dhcs-medical-transportation:DHCS-NEMT-MEDICAL-NEED", "a") in hits and ("met", "dhcs-medical-transportation:DHCS-NEMT-MEDICAL-NEED", "b") in hits
 
 
 def test_absent_fact_is_neither_met_nor_unmet(durable):
     hits = durable.evaluator.evaluate(_facts(("a", {"category": "transportation", "review_day": 16000})))
-    assert ("applies", "DHCS-NEMT-MEDICAL-NEED", "a") in hits
+    assert ("applies", "dhcs-medical-transportation:DHCS-NEMT-MEDICAL-NEED", "a") in hits
     assert not {k for k in hits if k[0] in ("met", "unmet")}
 
 
