@@ -7,7 +7,7 @@ from .facts import fact_fields
 from .snippets import render
 
 FAILING = ("unmet", "not_documented")
-_EFFECT_ORDER = {"not_recommended": 0, "requirement": 1, "cap": 2}  # prerequisites before quantity
+_EFFECT_ORDER = {"not_recommended": 0, "requirement": 1, "cap": 2, "informational": 3}  # prerequisites before quantity
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class ItemDetermination:
     decisive: tuple  # ids of the failing criteria that decided a non-certification or modification
     rationale: str
     remedies: tuple
+    notes: tuple = ()  # sentences of informational criteria (e.g. formulary status); they never decide
 
     @property
     def physician_signature_required(self):
@@ -107,7 +108,8 @@ def decide_item(library, request, item, trace):
                                  f"The rule library does not address the request for {item.description} on the "
                                  f"review date; it needs a physician reviewer's individual assessment.", ())
     results = sorted((cr for tr in relied for cr in tr.criteria), key=lambda cr: _EFFECT_ORDER[cr.criterion.effect])
-    failing_reqs = [cr for cr in results if cr.criterion.effect != "cap" and cr.result in FAILING]
+    failing_reqs = [cr for cr in results if cr.criterion.effect in ("requirement", "not_recommended")
+                    and cr.result in FAILING]
     failing_caps = [cr for cr in results if cr.criterion.effect == "cap" and cr.result in FAILING]
     supported = quantity
     if failing_reqs:
@@ -131,8 +133,9 @@ def decide_item(library, request, item, trace):
         parts.append("The MTUS does not adequately address this request.")
     parts += [render(tr.topic.statement, base_ctx) for tr in relied]
     decisive_ids = {cr.criterion.id for cr in decisive}
-    failing = [s for cr, s in sentences if cr.result in FAILING]
-    shown = failing if determination != "certify" else [s for _, s in sentences]
+    deciding = [(cr, s) for cr, s in sentences if cr.criterion.effect != "informational"]
+    notes = tuple(s for cr, s in sentences if cr.criterion.effect == "informational")
+    shown = [s for cr, s in deciding if cr.result in FAILING] if determination != "certify" else [s for _, s in deciding]
     parts += shown
     if determination == "certify":
         parts.append(f"The request for {item.description} is medically necessary.")
@@ -158,7 +161,8 @@ def decide_item(library, request, item, trace):
         imr_outcome="overturned" if determination == "certify" else "upheld",
         supported_quantity=supported if determination != "non_certify" else 0,
         tier=tier, tier_reason=tier_reason, citations=tuple(citations), results=tuple(sentences),
-        decisive=tuple(cr.criterion.id for cr in decisive), rationale=" ".join(parts), remedies=tuple(remedies))
+        decisive=tuple(cr.criterion.id for cr in decisive), rationale=" ".join(parts), remedies=tuple(remedies),
+        notes=notes)
 
 
 def edition_for(library, day):

@@ -10,15 +10,16 @@ def _merge(base, extra):
     return out
 
 
-def example_data(topic, example):
-    """The full request mapping for one example of a criterion of `topic`."""
+def example_data(topic, example, criterion=None):
+    """The full request mapping for one example of a criterion of `topic` (dated when the criterion takes effect)."""
     fragment = dict(example.request)
     item_extra = fragment.pop("item", {})
     item = _merge({"id": "item-1", "category": topic.selectors[0][0], "description": topic.title}, item_extra)
-    base = {"request_id": "example", "review_date": topic.effective_from.isoformat(), "items": [item]}
+    start = criterion.effective_from if criterion is not None else topic.effective_from
+    base = {"request_id": "example", "review_date": start.isoformat(), "items": [item]}
     return _merge(base, fragment)
 
 
-def example_request(topic, example, file="<example>", positions=None):
+def example_request(topic, example, criterion=None, file="<example>", positions=None):
     """The validated Request for one example."""
-    return parse_request(example_data(topic, example), file, positions)
+    return parse_request(example_data(topic, example, criterion), file, positions)

@@ -55,10 +55,16 @@ class CapSpec(_Spec):
     basis: Literal["guideline", "statute"] = "guideline"
 
 
+class Effective(_Spec):
+    from_: dt.date = Field(alias="from")
+    to: Optional[dt.date] = None
+
+
 class CriterionSpec(_Spec):
     id: str = Field(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)+$")
     title: str = Field(min_length=1)
-    effect: Literal["requirement", "cap", "not_recommended"]
+    effect: Literal["requirement", "cap", "not_recommended", "informational"]
+    effective: Optional[Effective] = None  # narrower than the topic's, e.g. when a cited regulation was re-lettered
     citation: CitationSpec = CitationSpec()
     applies_when: Optional[dict] = None
     condition: Optional[dict] = None  # requirement: must hold
@@ -73,11 +79,6 @@ class CriterionSpec(_Spec):
 class Selector(_Spec):
     category: str
     when: Optional[dict] = None
-
-
-class Effective(_Spec):
-    from_: dt.date = Field(alias="from")
-    to: Optional[dt.date] = None
 
 
 class TopicSpec(_Spec):
@@ -121,11 +122,17 @@ class Criterion:
     confirmed_by: Confirmation
     examples: tuple
     line: int
+    effective_from: dt.date
+    effective_to: object  # date or None
 
     @property
     def key(self):
-        """Unique across the library even when editions share a criterion id: 'topic:ID'."""
-        return f"{self.topic}:{self.id}"
+        """Unique across the library even when editions share a criterion id: 'topic:ID@from'."""
+        return f"{self.topic}:{self.id}@{self.effective_from.isoformat()}"
+
+    def overlaps(self, other):
+        return (self.effective_to is None or other.effective_from <= self.effective_to) and (
+            other.effective_to is None or self.effective_from <= other.effective_to)
 
 
 @dataclass(frozen=True)
@@ -235,9 +242,15 @@ def load_topic(path, fields, categories):
     criteria = []
     for i, c in enumerate(spec.criteria):
         loc = ("criteria", i)
-        if c.effect == "requirement":
+        start, end = spec.effective.from_, spec.effective.to
+        if c.effective is not None:
+            start, end = c.effective.from_, c.effective.to
+            if start < spec.effective.from_ or (spec.effective.to is not None and (end is None or end > spec.effective.to)) \
+                    or (end is not None and end < start):
+                raise _error(path, positions, loc + ("effective",), "a criterion's effective dates must lie within the topic's")
+        if c.effect in ("requirement", "informational"):
             if c.condition is None or c.when is not None or c.cap is not None:
-                raise _error(path, positions, loc, "a requirement has a condition (and no when/cap)")
+                raise _error(path, positions, loc, f"{'a requirement' if c.effect == 'requirement' else 'an informational criterion'} has a condition (and no when/cap)")
             cond = _cond(path, positions, c.condition, fields, loc + ("condition",))
         elif c.effect == "not_recommended":
             if c.when is None or c.condition is not None or c.cap is not None:
@@ -254,7 +267,8 @@ def load_topic(path, fields, categories):
             id=c.id, topic=spec.topic, title=c.title, effect=c.effect, citation=_citation(spec.citation, c.citation, spec.tier, spec.letter_terms),
             applies_when=_cond(path, positions, c.applies_when, fields, loc + ("applies_when",)),
             condition=cond, cap=c.cap, rationale=c.rationale.model_dump(), remedy=c.remedy,
-            confirmed_by=c.confirmed_by, examples=tuple(c.examples), line=positions.line_of(loc)))
+            confirmed_by=c.confirmed_by, examples=tuple(c.examples), line=positions.line_of(loc),
+            effective_from=start, effective_to=end))
     return Topic(id=spec.topic, title=spec.title, edition=spec.edition, tier=spec.tier, citation=topic_cite,
                  letter_terms=tuple(spec.letter_terms), effective_from=spec.effective.from_,
                  effective_to=spec.effective.to, selectors=tuple(selectors), statement=spec.statement,
@@ -297,10 +311,12 @@ def load_library(root=None):
             raise InputError(path, f"topic id {topic.id!r} is also used in {topic_ids[topic.id]}", field="topic", line=1)
         topic_ids[topic.id] = path
         for crit in topic.criteria:
-            if crit.id in crit_ids:
-                raise InputError(path, f"criterion id {crit.id!r} is also used in {crit_ids[crit.id]}",
-                                 field="criteria.id", line=crit.line)
-            crit_ids[crit.id] = path
+            # editions may share a criterion id for the same idea, but never in force at the same time
+            for other, other_path in crit_ids.get(crit.id, []):
+                if crit.overlaps(other):
+                    raise InputError(path, f"criterion id {crit.id!r} is also used in {other_path} for overlapping dates",
+                                     field="criteria.id", line=crit.line)
+            crit_ids.setdefault(crit.id, []).append((crit, path))
         topics.append(topic)
     return Library(version=version, sha256=library_hash(root), tiers=tiers, tier_labels=labels, topics=tuple(topics),
                    periods=periods)

@@ -45,7 +45,7 @@ def lint_library(library):
             for j, example in enumerate(crit.examples):
                 loc = ("criteria", i, "examples", j, "request")
                 try:
-                    example_request(topic, example)
+                    example_request(topic, example, crit)
                 except InputError as exc:
                     report(loc, f"example is not a valid request: {exc.field}: {exc.message}")
     return problems

@@ -40,7 +40,9 @@ def compile_plan(library):
             checks.append(Check("topic", topic.id, base, day_from, day_to))
             for crit in topic.criteria:
                 applies = base + ((crit.applies_when,) if crit.applies_when is not None else ())
-                checks.append(Check("applies", crit.key, applies, day_from, day_to))
-                checks.append(Check("met", crit.key, applies + (crit.condition,), day_from, day_to))
-                checks.append(Check("unmet", crit.key, applies + (Not(crit.condition),), day_from, day_to))
+                start = _day(crit.effective_from)
+                end = _day(crit.effective_to) if crit.effective_to else None
+                checks.append(Check("applies", crit.key, applies, start, end))
+                checks.append(Check("met", crit.key, applies + (crit.condition,), start, end))
+                checks.append(Check("unmet", crit.key, applies + (Not(crit.condition),), start, end))
     return Plan(library=library, by_category={k: tuple(v) for k, v in sorted(by_category.items())})

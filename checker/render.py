@@ -51,6 +51,7 @@ def to_dict(det):
             "decisive_criteria": list(it.decisive),
             "rationale": it.rationale,
             "remedies": list(it.remedies),
+            "notes": list(it.notes),
             "physician_signature_required": it.physician_signature_required,
         })
     return {

@@ -87,16 +87,20 @@ def test_facts_are_sent_with_only_the_fields_rules_read(durable):
     assert "pain_current" not in durable.evaluator._fields
 
 
+def _nemt(durable):
+    return durable.library.topic("dhcs-medical-transportation").criteria[0].key
+
+
 def test_identical_items_each_get_their_result(durable):
     # Two identical line items: durable-rules would cancel a batch with duplicate facts; ids keep them apart.
     values = {"category": "transportation", "review_day": 16000, "doc_condition_precludes_ordinary_transport": True}
     hits = durable.evaluator.evaluate(_facts(("a", values), ("b", values)))
-    assert ("met", "dhcs-medical-transportation:DHCS-NEMT-MEDICAL-NEED", "a") in hits and ("met", "dhcs-medical-transportation:DHCS-NEMT-MEDICAL-NEED", "b") in hits
+    assert ("met", _nemt(durable), "a") in hits and ("met", _nemt(durable), "b") in hits
 
 
 def test_absent_fact_is_neither_met_nor_unmet(durable):
     hits = durable.evaluator.evaluate(_facts(("a", {"category": "transportation", "review_day": 16000})))
-    assert ("applies", "dhcs-medical-transportation:DHCS-NEMT-MEDICAL-NEED", "a") in hits
+    assert ("applies", _nemt(durable), "a") in hits
     assert not {k for k in hits if k[0] in ("met", "unmet")}
 
 

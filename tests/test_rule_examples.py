@@ -12,16 +12,16 @@ def _result(checker, request, crit_id):
     _, traces = checker.trace(request)
     for topic_result in traces[0].topics:
         for cr in topic_result.criteria:
-            if cr.criterion.id == crit_id:
+            if cr.criterion.key == crit_id:
                 return cr.result
     return "not_applicable"
 
 
-@pytest.mark.parametrize("topic,crit,n,example", CASES, ids=[f"{c.id}[{n}]" for _, c, n, _ in CASES])
+@pytest.mark.parametrize("topic,crit,n,example", CASES, ids=[f"{c.id}@{c.effective_from}[{n}]" for _, c, n, _ in CASES])
 def test_example(durable, reference, topic, crit, n, example):
-    request = example_request(topic, example)
-    assert _result(durable, request, crit.id) == example.expect
-    assert _result(reference, request, crit.id) == example.expect
+    request = example_request(topic, example, crit)
+    assert _result(durable, request, crit.key) == example.expect
+    assert _result(reference, request, crit.key) == example.expect
 
 
 def test_every_criterion_has_a_passing_and_a_failing_example():
