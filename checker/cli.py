@@ -31,17 +31,65 @@ def main():
               help="Rule library directory (default: the bundled one).")
 @click.option("--evaluator", type=click.Choice(["durable", "reference"]), default="durable", show_default=True,
               help="durable-rules engine, or the plain-Python reference evaluator.")
-def review(request_file, fmt, rules_dir, evaluator):
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Review as of this date (selects the guideline edition) instead of the request's review_date.")
+def review(request_file, fmt, rules_dir, evaluator, as_of):
     """Draft an IMR-style determination for REQUEST_FILE (YAML or JSON)."""
-    from .model import load_request
+    from .engine import EngineError
+    from .model import load_request, with_review_date
     from .pipeline import Checker
     from .render import REPORTERS
+    from .snippets import SnippetError
+    from .trace import TraceError
     try:
         request = load_request(request_file)
+        if as_of is not None:
+            request = with_review_date(request, as_of.date(), request_file)
         checker = Checker(_library(rules_dir), evaluator=evaluator)
     except InputError as exc:
         _fail(exc)
-    click.echo(REPORTERS[fmt](checker.review(request)), nl=False)
+    try:
+        output = REPORTERS[fmt](checker.review(request))
+    except (SnippetError, EngineError, TraceError) as exc:  # a fault of the rule library or engine, not the input
+        click.echo(f"internal error: {exc}", err=True)
+        sys.exit(3)
+    click.echo(output, nl=False)
+
+
+@main.command(context_settings={"ignore_unknown_options": False})
+@click.argument("args", nargs=-1, required=True)
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Lookup: the date whose drug list applies (default: today).")
+@click.option("--version", "list_version", default=None, help="Import: the DWC version of the list (e.g. v12).")
+@click.option("--effective", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Import: the date the list takes effect.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
+              help="Import: where to write the list (default: rules/formulary/mtus-drug-list-VERSION.yaml).")
+def formulary(args, as_of, list_version, effective, out_path):
+    """MTUS Drug Formulary: `formulary DRUG [--as-of DATE]` looks a drug up in the list in force;
+    `formulary import FILE.xlsx|csv --version V --effective DATE` turns the DWC's list into a data file."""
+    import datetime as dt
+    from pathlib import Path
+
+    from .formulary import dump_drug_list, import_drug_list, lookup
+    from .output import write_atomic
+    from .paths import rules_dir
+    try:
+        if args[0] == "import":
+            if len(args) != 2 or not list_version or effective is None:
+                raise click.UsageError("formulary import FILE --version V --effective YYYY-MM-DD")
+            drug_list = import_drug_list(args[1], list_version, effective.date())
+            safe = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in list_version)
+            target = Path(out_path) if out_path else rules_dir() / "formulary" / f"mtus-drug-list-{safe}.yaml"
+            write_atomic(target, dump_drug_list(drug_list))
+            click.echo(f"wrote {target}: {len(drug_list.entries)} drugs, version {drug_list.version}, "
+                       f"effective {drug_list.effective.isoformat()}")
+            return
+        day = as_of.date() if as_of else dt.date.today()
+        name = " ".join(args)
+        click.echo(f"{name}: {lookup(name, day).describe()}")
+    except InputError as exc:
+        _fail(exc)
 
 
 @main.command()

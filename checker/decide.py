@@ -69,9 +69,19 @@ def _context(values, item, request, crit=None, supported=None):
     return ctx
 
 
+def _where(crit, part):
+    return f"rule {crit.id} ({crit.topic}, line {crit.line}) {part}"
+
+
+def _advisory(topic):
+    """A topic of informational criteria only (e.g. the drug formulary) adds notes but never decides an item."""
+    return all(c.effect == "informational" for c in topic.criteria)
+
+
 def _relied_topics(library, trace, quantity):
     """The topics the determination rests on, and why that tier."""
-    by_tier = {tier: [tr for tr in trace.topics if tr.topic.tier == tier] for tier in library.tiers}
+    by_tier = {tier: [tr for tr in trace.topics if tr.topic.tier == tier and not _advisory(tr.topic)]
+               for tier in library.tiers}
     relied, reasons = [], []
     for n, tier in enumerate(library.tiers):
         topics = by_tier[tier]
@@ -103,11 +113,15 @@ def decide_item(library, request, item, trace):
     """The determination for one item from its trace."""
     quantity = item.quantity
     relied, tier, tier_reason = _relied_topics(library, trace, quantity)
+    advisory = [tr for tr in trace.topics if _advisory(tr.topic)]
     if not relied:
+        notes = tuple(render(cr.criterion.rationale[cr.result], _context(trace.facts, item, request, cr.criterion),
+                             _where(cr.criterion, cr.result)) for tr in advisory for cr in tr.criteria)
         return ItemDetermination(item, "physician_review", None, None, "none", tier_reason, (), (), (),
                                  f"The rule library does not address the request for {item.description} on the "
-                                 f"review date; it needs a physician reviewer's individual assessment.", ())
-    results = sorted((cr for tr in relied for cr in tr.criteria), key=lambda cr: _EFFECT_ORDER[cr.criterion.effect])
+                                 f"review date; it needs a physician reviewer's individual assessment.", (), notes)
+    results = sorted((cr for tr in relied + advisory for cr in tr.criteria),
+                     key=lambda cr: _EFFECT_ORDER[cr.criterion.effect])
     failing_reqs = [cr for cr in results if cr.criterion.effect in ("requirement", "not_recommended")
                     and cr.result in FAILING]
     failing_caps = [cr for cr in results if cr.criterion.effect == "cap" and cr.result in FAILING]
@@ -126,12 +140,12 @@ def decide_item(library, request, item, trace):
     for cr in results:
         cap_support = _cap_supported(cr, quantity) if cr.criterion.effect == "cap" else None
         ctx = _context(trace.facts, item, request, cr.criterion, cap_support)
-        sentences.append((cr, render(cr.criterion.rationale[cr.result], ctx)))
+        sentences.append((cr, render(cr.criterion.rationale[cr.result], ctx, _where(cr.criterion, cr.result))))
     base_ctx = _context(trace.facts, item, request)
     parts = []
     if relied[0].topic.tier != "mtus":
         parts.append("The MTUS does not adequately address this request.")
-    parts += [render(tr.topic.statement, base_ctx) for tr in relied]
+    parts += [render(tr.topic.statement, base_ctx, f"{tr.topic.file}: statement") for tr in relied]
     decisive_ids = {cr.criterion.id for cr in decisive}
     deciding = [(cr, s) for cr, s in sentences if cr.criterion.effect != "informational"]
     notes = tuple(s for cr, s in sentences if cr.criterion.effect == "informational")
@@ -147,7 +161,8 @@ def decide_item(library, request, item, trace):
     remedies = []
     for cr in decisive:
         cap_support = _cap_supported(cr, quantity) if cr.criterion.effect == "cap" else None
-        text = render(cr.criterion.remedy, _context(trace.facts, item, request, cr.criterion, cap_support))
+        text = render(cr.criterion.remedy, _context(trace.facts, item, request, cr.criterion, cap_support),
+                      _where(cr.criterion, "remedy"))
         if text not in remedies:
             remedies.append(text)
     citations = []

@@ -5,6 +5,7 @@ reference evaluator both read as "not documented" (neither met nor unmet)."""
 import datetime as dt
 from dataclasses import dataclass
 
+from .formulary import lookup as formulary_lookup
 from .model import RADICULAR_TESTS, Request
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -59,6 +60,8 @@ STATIC_FIELDS = {
     "long_term_use": ("bool", "the requested drug is continued long-term use"),
     "compound": ("bool", "the requested drug is a compounded product with listed ingredients"),
     "ingredient_unknown": ("bool", "a compound ingredient is not in the vocabulary"),
+    "formulary_status": (("exempt", "non_exempt", "unlisted", "compounded", "not_in_force"),
+                         "MTUS Drug Formulary status of the requested drug on the review date"),
     "mme_total": ("number", "total daily oral morphine milligram equivalents of all opioids, requested one included"),
     **{f"opioid_{name}": ("bool", f"opioid monitoring: {name.replace('_', ' ')} documented") for name in _OPIOID_FIELDS},
 }
@@ -216,6 +219,8 @@ def _medication_facts(item, request, vocab, warnings):
     if spec is not None and spec["class"] == "opioid":
         values["taking_opioid"] = True
     values["mme_total"] = _mme_total(vocab, request.medications or [], med)
+    status = formulary_lookup(med.name, request.review_date, compounded=med.ingredients is not None).status
+    values["formulary_status"] = None if status == "unknown" else status  # not on a partial list: not documented
     return values
 
 

@@ -276,9 +276,10 @@ def load_topic(path, fields, categories):
 
 
 def topic_files(root):
-    """Every topic file under root, sorted (vocabulary/ and library.yaml are not topics)."""
+    """Every topic file under root, sorted (library.yaml, vocabulary/ and formulary/ hold no topics)."""
     root = Path(root)
-    return sorted(p for p in root.rglob("*.yaml") if p.name != "library.yaml" and "vocabulary" not in p.relative_to(root).parts)
+    return sorted(p for p in root.rglob("*.yaml") if p.name != "library.yaml"
+                  and not {"vocabulary", "formulary"} & set(p.relative_to(root).parts))
 
 
 def library_hash(root):

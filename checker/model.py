@@ -263,6 +263,11 @@ def parse_request(data, file="<request>", positions=None):
         raise InputError(file, msg, field=_field_path(loc), line=line) from None
 
 
+def with_review_date(request, day, file="<request>"):
+    """The same request reviewed on another date (re-validated: the injury must not postdate it)."""
+    return parse_request(dict(request.model_dump(), review_date=day), file)
+
+
 def load_request(path):
     """Load and validate a request file (YAML or JSON)."""
     data, positions = load_file(path)

@@ -26,9 +26,16 @@ def _template(source):
     return environment().from_string(source)
 
 
-def render(source, context):
+class SnippetError(RuntimeError):
+    """A rule-library template failed while rendering (a bug in the rule library, named by its criterion)."""
+
+
+def render(source, context, where="rule library template"):
     """Render a snippet; whitespace is collapsed to single spaces."""
-    return " ".join(_template(source).render(context).split())
+    try:
+        return " ".join(_template(source).render(context).split())
+    except Exception as exc:  # any template error is the rule library's bug: name the rule, not a traceback
+        raise SnippetError(f"{where}: template failed: {exc}") from None
 
 
 def variables(source):

@@ -158,3 +158,11 @@ def test_concurrent_evaluations_match_serial_ones(durable):
     for t in threads:
         t.join()
     assert results == expected
+
+
+def test_random_requests_review_and_render_without_error(durable):
+    # Templates are checked statically by lint; this renders every reachable sentence with real fact values.
+    from checker.render import render_json, render_text
+    for request in random_requests(300, seed=23):
+        det = durable.review(request)
+        assert render_text(det) and render_json(det)
