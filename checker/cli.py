@@ -163,6 +163,21 @@ def coverage(rules_dir):
     click.echo(f"{addressed} of {len(rows)} categories addressed in at least one period")
 
 
+@rules.command("diff")
+@click.argument("edition_a")
+@click.argument("edition_b")
+@click.option("--topic", required=True, help="A request category (e.g. physical_therapy) or a topic id.")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None)
+def diff_editions(edition_a, edition_b, topic, rules_dir):
+    """What changed for a topic between two editions (period ids such as mtus-2009, or dates YYYY-MM-DD)."""
+    from .diff import diff_lines
+    try:
+        for line in diff_lines(_library(rules_dir), edition_a, edition_b, topic):
+            click.echo(line)
+    except InputError as exc:
+        _fail(exc)
+
+
 @rules.command()
 def facts():
     """List the facts rules can read, with their types (the vocabulary of conditions and templates)."""
