@@ -54,8 +54,8 @@ def _quantity_open(topic_results, quantity):
     if quantity is None:
         return False
     for tr in topic_results:
-        caps = {c.id for c in tr.topic.criteria if c.effect == "cap" and c.cap.basis == "guideline"}
-        if caps and not any(cr.criterion.id in caps for cr in tr.criteria):
+        caps = {c.key for c in tr.topic.criteria if c.effect == "cap" and c.cap.basis == "guideline"}
+        if tr.topic.defers_quantity or (caps and not any(cr.criterion.key in caps for cr in tr.criteria)):
             return True
     return False
 

@@ -91,6 +91,9 @@ class TopicSpec(_Spec):
     effective: Effective
     applies_to: list[Selector] = Field(min_length=1)
     statement: str = Field(min_length=1)
+    # true when the guideline recommends the treatment but gives no quantity (e.g. ACOEM-era physical therapy):
+    # the quantity is then judged under the next guideline in the evidence search sequence.
+    defers_quantity: bool = False
     criteria: list[CriterionSpec] = Field(min_length=1)
 
 
@@ -150,6 +153,7 @@ class Topic:
     criteria: tuple
     file: str
     line: int
+    defers_quantity: bool = False
 
     def in_force(self, day):
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
@@ -272,7 +276,7 @@ def load_topic(path, fields, categories):
     return Topic(id=spec.topic, title=spec.title, edition=spec.edition, tier=spec.tier, citation=topic_cite,
                  letter_terms=tuple(spec.letter_terms), effective_from=spec.effective.from_,
                  effective_to=spec.effective.to, selectors=tuple(selectors), statement=spec.statement,
-                 criteria=tuple(criteria), file=str(path), line=1)
+                 criteria=tuple(criteria), file=str(path), line=1, defers_quantity=spec.defers_quantity)
 
 
 def topic_files(root):
