@@ -92,6 +92,52 @@ def formulary(args, as_of, list_version, effective, out_path):
         _fail(exc)
 
 
+@main.group()
+def letters():
+    """Past IMR determination letters."""
+
+
+def _letter_files(paths):
+    from pathlib import Path
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".pdf"))
+        else:
+            yield path
+
+
+@letters.command("parse")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True)
+def letters_parse(paths, fmt):
+    """Parse IMR letters (files or directories of .txt/.pdf). A bad file is reported and the run goes on;
+    the exit code is 1 when any file failed."""
+    from .letters import LetterError, parse_file
+    results, failed = [], 0
+    for path in _letter_files(paths):
+        try:
+            results.append(parse_file(path).as_dict())
+        except LetterError as exc:
+            failed += 1
+            results.append({"file": str(path), "error": exc.message})
+    if fmt == "json":
+        click.echo(json.dumps(results, indent=2, ensure_ascii=False))
+    else:
+        for letter in results:
+            if "error" in letter:
+                click.echo(f"{letter['file']}: ERROR {letter['error']}")
+                continue
+            click.echo(f"{letter['file']}: layout {letter['layout']}, {len(letter['items'])} item(s)")
+            for item in letter["items"]:
+                cites = "; ".join(f"{c['tier']} {c['family']} {c['section']} p.{','.join(c['pages'])}".strip()
+                                  for c in item["citations"])
+                click.echo(f"  {item['decision']:10} {item['text']}  [{cites}]")
+            for problem in letter["problems"]:
+                click.echo(f"  problem: {problem}")
+    sys.exit(1 if failed else 0)
+
+
 @main.command()
 def schema():
     """Print the JSON Schema of a request."""

@@ -1,0 +1,240 @@
+"""Parse IMR determination letters of three layouts into items with decisions, citations and rationales.
+
+(a) 2014-2016 ("IMR ISSUES, DECISIONS AND RATIONALES", "<item>: Upheld|Overturned", "MAXIMUS guideline:"),
+(b) 2013 ("Notice of Independent Medical Review Determination", "IMR DECISION(S) AND RATIONALE(S)",
+    numbered "<item> is/is not medically necessary and appropriate"),
+(c) later ("ISSUE AT DISPUTE", "MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY",
+    "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY")."""
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .guidelines import parse_guideline_line
+
+
+class LetterError(Exception):
+    """A letter that cannot be read or parsed; the message names the file."""
+
+    def __init__(self, file, message):
+        self.file, self.message = str(file), message
+        super().__init__(f"{file}: {message}")
+
+
+@dataclass(frozen=True)
+class LetterItem:
+    text: str
+    decision: str  # upheld | overturned
+    citations: tuple  # LetterCitation from the reviewer's guideline line
+    guideline_line: str
+    claims_citations: tuple
+    rationale: str
+
+    def as_dict(self):
+        return {"text": self.text, "decision": self.decision, "guideline": self.guideline_line,
+                "citations": [c.as_dict() for c in self.citations],
+                "claims_administrator_citations": [c.as_dict() for c in self.claims_citations],
+                "rationale": self.rationale}
+
+
+@dataclass(frozen=True)
+class Letter:
+    file: str
+    layout: str  # a | b | c
+    reviewer: dict
+    case_summary: str
+    items: tuple
+    problems: tuple = field(default=())  # items seen without a decision, etc.
+
+    def as_dict(self):
+        return {"file": self.file, "layout": self.layout, "reviewer": self.reviewer,
+                "case_summary": self.case_summary, "items": [i.as_dict() for i in self.items],
+                "problems": list(self.problems)}
+
+
+_DEBRIS = re.compile(r"^(page\s+\d+(\s+of\s+\d+)?|\d{1,3}|-\s*\d+\s*-|cm\d{2}-\d{7})$", re.I)
+
+
+def read_text(path):
+    """The letter's text: a .pdf's text layer (no OCR) or a text file."""
+    path = Path(path)
+    try:
+        if path.suffix.lower() == ".pdf":
+            from pypdf import PdfReader
+            try:
+                reader = PdfReader(str(path))
+                text = "\n".join(page.extract_text() or "" for page in reader.pages)
+            except Exception as exc:  # pypdf raises many types on damaged files
+                raise LetterError(path, f"unreadable PDF ({exc.__class__.__name__})") from None
+            if not text.strip():
+                raise LetterError(path, "the PDF has no text layer (scanned image; OCR is not supported)")
+            return text
+        return path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        raise LetterError(path, "file not found") from None
+    except IsADirectoryError:
+        raise LetterError(path, "is a directory") from None
+
+
+def _flat(text):
+    """One line of text: blank lines and page-break debris dropped; a word hyphenated at a line end rejoined."""
+    lines = [line.strip() for line in text.replace("\r", "\n").replace("\f", "\n").split("\n")]
+    out = ""
+    for line in (line for line in lines if line and not _DEBRIS.match(line)):
+        joined_word = re.search(r"[A-Za-z]-$", out) is not None
+        out += ("" if joined_word or not out else " ") + line
+    return out
+
+
+def _between(flat, start, ends):
+    m = re.search(start, flat, re.I)
+    if not m:
+        return ""
+    rest = flat[m.end():]
+    stops = [e.start() for pattern in ends for e in [re.search(pattern, rest, re.I)] if e]
+    return rest[: min(stops)].strip() if stops else rest.strip()
+
+
+def _reviewer(flat):
+    licence = re.search(r"State\(s\) of Licensure:\s*(.+?)\s+Certification", flat)
+    specialty = re.search(r"Certification\(s\)/Specialty:\s*(.+?)\s+(?:CLINICAL CASE SUMMARY|[A-Z]{4,} [A-Z]{4,})", flat)
+    if licence or specialty:
+        return {"licensure": licence.group(1).strip() if licence else None,
+                "specialty": specialty.group(1).strip() if specialty else None}
+    sentence = re.search(r"(?:reviewer|reviewed the case) is (?:Board Certified|board certified) in (.+?)"
+                         r"(?:,| and)\s+(?:has .+?)?(?:and )?is licensed to practice in ([A-Z][A-Za-z ]+?)[.,]", flat)
+    if sentence:
+        return {"licensure": sentence.group(2).strip(), "specialty": sentence.group(1).strip()}
+    return {"licensure": None, "specialty": None}
+
+
+_SUMMARY_BOILERPLATE = re.compile(r"^The expert reviewer developed the following clinical case summary based on a "
+                                  r"review of the case file, including all medical records:\s*", re.I)
+
+
+def _layout_a(file, flat):
+    section = _between(flat, r"IMR ISSUES,? DECISIONS AND RATIONALES", [r"\Z"])
+    section = re.sub(r"^The Final Determination was based on decisions for the disputed items/services set forth "
+                     r"below:\s*", "", section, flags=re.I)
+    anchors = list(re.finditer(r":\s*(Upheld|Overturned)\b", section))
+    items, problems, previous_end = [], [], 0
+    starts = []
+    for anchor in anchors:
+        region = section[previous_end:anchor.start()]
+        pieces = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])", region)
+        text = pieces[-1].strip()
+        starts.append((anchor, text, anchor.start() - len(text)))
+        previous_end = anchor.end()
+    for n, (anchor, text, _) in enumerate(starts):
+        body_end = starts[n + 1][2] if n + 1 < len(starts) else len(section)
+        body = section[anchor.end():body_end]
+        claims = _between(body, r"Claims Administrator guideline:", [r"MAXIMUS guideline:", r"Decision rationale:"])
+        maximus = _between(body, r"MAXIMUS guideline:", [r"Decision rationale:"])
+        rationale = _between(body, r"Decision rationale:", [r"\Z"])
+        items.append(LetterItem(text=text, decision=anchor.group(1).lower(), citations=tuple(parse_guideline_line(maximus)),
+                                guideline_line=maximus, claims_citations=tuple(parse_guideline_line(claims)),
+                                rationale=rationale))
+    guideline_blocks = len(re.findall(r"MAXIMUS guideline:", section))
+    if guideline_blocks > len(items):
+        problems.append(f"{guideline_blocks - len(items)} item(s) without an Upheld/Overturned decision")
+    summary = _SUMMARY_BOILERPLATE.sub("", _between(flat, r"CLINICAL CASE SUMMARY", [r"IMR ISSUES,? DECISIONS"]))
+    return Letter(str(file), "a", _reviewer(flat), summary, tuple(items), tuple(problems))
+
+
+def _numbered(block):
+    """'1. text 2. text' -> {1: text, 2: text}: numbers must run consecutively from the first one found."""
+    marks, expected = [], None
+    for m in re.finditer(r"(?:^|\s)(\d{1,2})\.\s+(?=[A-Z])", block):
+        number = int(m.group(1))
+        if expected is None or number == expected:
+            marks.append((number, m.start(), m.end()))
+            expected = number + 1
+    out = {}
+    for i, (n, _, end) in enumerate(marks):
+        stop = marks[i + 1][1] if i + 1 < len(marks) else len(block)
+        out[n] = block[end:stop].strip()
+    return out
+
+
+_DECISION_SENTENCE = re.compile(r"^(?P<item>.+?)\s+(?:is|was)\s+(?P<not>not\s+)?medically necessary(?: and appropriate)?\.?",
+                                re.I)
+
+
+def _reviewer_line(text):
+    """'The Expert Reviewer based his/her decision on X' -> 'Decision based on X' for the citation parser."""
+    text = re.sub(r"(?i)the (expert )?reviewer based (his/her|his|her|their) decision on (the )?", "Decision based on ", text)
+    return re.sub(r"(?i)the claims administrator based (its|their) decision on (the )?", "Decision based on ", text)
+
+
+def _layout_b(file, flat):
+    section = _between(flat, r"IMR DECISION\(S\) AND RATIONALE\(S\):?", [r"\Z"])
+    items, problems = [], []
+    for n, block in sorted(_numbered(section).items()):
+        head = re.match(r"(.+?\.)(?=\s+Guidelines? )", block) or re.match(r"(.+?\.)\s", block + " ")
+        sentence = _DECISION_SENTENCE.match(head.group(1) if head else block)
+        if not sentence:
+            problems.append(f"item {n} without a decision")
+            continue
+        claims = _between(block, r"Guidelines? Used by (the )?Claims Administrator[^:]*:", [r"Guidelines? (the Expert Reviewer used|Used by the Expert Reviewer)", r"Rationale for the Decision:"])
+        expert = _between(block, r"Guidelines? (the Expert Reviewer used|Used by the Expert Reviewer):", [r"Rationale for the Decision:"])
+        rationale = _between(block, r"Rationale for the Decision:", [r"\Z"])
+        items.append(LetterItem(text=sentence.group("item").strip(), decision="upheld" if sentence.group("not") else "overturned",
+                                citations=tuple(parse_guideline_line(_reviewer_line(expert))),
+                                guideline_line=expert, claims_citations=tuple(parse_guideline_line(_reviewer_line(claims))),
+                                rationale=rationale))
+    summary = _between(flat, r"(Expert Reviewer )?Case Summary:", [r"DOCUMENTS REVIEWED", r"IMR DECISION\(S\)"])
+    return Letter(str(file), "b", _reviewer(flat), summary, tuple(items), tuple(problems))
+
+
+def _layout_c(file, flat):
+    issues = _numbered(_between(flat, r"ISSUES? AT DISPUTE", [r"CASE SUMMARY", r"DOCUMENTS REVIEWED"]))
+    guidelines = _numbered(_between(flat, r"MEDICAL TREATMENT GUIDELINE\(S\) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY",
+                                    [r"RATIONALE FOR WHY", r"MEDICAL REVIEWER QUALIFICATIONS"]))
+    rationales = {}
+    for m in re.finditer(r"RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE (IS|WAS) (NOT )?MEDICALLY NECESSARY", flat):
+        block = _between(flat[m.start():], re.escape(m.group(0)), [r"RATIONALE FOR WHY", r"MEDICAL REVIEWER QUALIFICATIONS"])
+        for n, text in _numbered(block).items():
+            rationales[n] = (text, "upheld" if m.group(2) else "overturned")
+    items, problems = [], []
+    for n, issue in sorted(issues.items()):
+        decision = re.search(r":\s*(Upheld|Overturned)\b", issue)
+        text = issue[: decision.start()] if decision else re.sub(r"\s*\((?:not )?medically necessary\)\s*$", "", issue)
+        verdict = decision.group(1).lower() if decision else rationales.get(n, (None, None))[1]
+        if verdict is None:
+            problems.append(f"issue {n} without a decision")
+            continue
+        line = guidelines.get(n, "")
+        line = re.sub(r"^" + re.escape(text.strip()) + r"\s*:?\s*", "", line)
+        line = re.sub(r"\.?\s*The MTUS (?:does not )?address(?:es)? the issue at dispute\.?", ".", line).strip()
+        cite_text = re.sub(r"(?i)^(?=mtus|official|odg)", "Decision based on ", line)
+        items.append(LetterItem(text=text.strip().rstrip(":"), decision=verdict,
+                                citations=tuple(parse_guideline_line(cite_text)), guideline_line=line,
+                                claims_citations=(), rationale=re.sub(r"^" + re.escape(text.strip()) + r"\s*:?\s*", "",
+                                                                      rationales.get(n, ("", ""))[0])))
+    summary = _between(flat, r"CASE SUMMARY", [r"DOCUMENTS REVIEWED", r"MEDICAL TREATMENT GUIDELINE"])
+    qualifications = _between(flat, r"MEDICAL REVIEWER QUALIFICATIONS", [r"\Z"])
+    return Letter(str(file), "c", _reviewer(qualifications or flat), summary, tuple(items), tuple(problems))
+
+
+LAYOUTS = (  # (layout, detector, parser)
+    ("a", re.compile(r"IMR ISSUES,? DECISIONS AND RATIONALES", re.I), _layout_a),
+    ("b", re.compile(r"IMR DECISION\(S\) AND RATIONALE\(S\)", re.I), _layout_b),
+    ("c", re.compile(r"ISSUES? AT DISPUTE.*RATIONALE FOR WHY THE REQUESTED", re.I | re.S), _layout_c),
+)
+
+
+def parse_text(text, file="<letter>"):
+    """Parse a letter's text; raises LetterError when no layout matches or no item is found."""
+    flat = _flat(text)
+    for layout, detector, parser in LAYOUTS:
+        if detector.search(flat):
+            letter = parser(file, flat)
+            if not letter.items:
+                raise LetterError(file, f"layout ({layout}) detected but no item with a decision found"
+                                  + (f": {'; '.join(letter.problems)}" if letter.problems else ""))
+            return letter
+    raise LetterError(file, "matches no known IMR letter layout")
+
+
+def parse_file(path):
+    """Read and parse one letter file (.txt or .pdf)."""
+    return parse_text(read_text(path), str(path))
