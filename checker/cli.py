@@ -139,6 +139,56 @@ def letters_parse(paths, fmt):
 
 
 @main.command()
+@click.argument("cases", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "md"]), default="text", show_default=True)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None, help="Write the report here.")
+@click.option("--min-agreement", type=float, default=None, help="Exit 1 below this agreement (0-1).")
+@click.option("--min-balanced-accuracy", type=float, default=None, help="Exit 1 below this balanced accuracy (0-1).")
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Show cases changed since this baseline.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), default=None, help="Record this run as the baseline.")
+@click.option("--jobs", type=int, default=1, show_default=True, help="Worker processes.")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None)
+def regress(cases, fmt, out_path, min_agreement, min_balanced_accuracy, baseline, write_baseline, jobs, rules_dir):
+    """Run the rule library over CASES (requests whose items record the real IMR outcome) and compare."""
+    from . import regress as reg
+    from .output import write_atomic
+    from .regress_report import REPORTERS
+    files = reg.case_files(cases)
+    show_bar = len(files) > 20 and sys.stderr.isatty()
+    try:
+        if show_bar:
+            with click.progressbar(length=len(files), label="cases", file=sys.stderr) as bar:
+                results, errors = reg.run(cases, jobs=jobs, rules=rules_dir, progress=bar.update)
+        else:
+            results, errors = reg.run(cases, jobs=jobs, rules=rules_dir)
+        before = {}
+        if baseline:
+            from .yamlpos import load_file
+            before, _ = load_file(baseline)
+    except InputError as exc:
+        _fail(exc)
+    summary = reg.summarize(results)
+    changed = reg.changed_since(results, before or {}) if baseline else []
+    report = REPORTERS[fmt](results, summary, changed, errors)
+    if out_path:
+        write_atomic(out_path, report)
+    else:
+        click.echo(report, nl=False)
+    if write_baseline:
+        write_atomic(write_baseline, json.dumps(reg.baseline_of(results), indent=2, sort_keys=True) + "\n")
+    limits = reg.load_thresholds(cases)
+    limits.update({k: v for k, v in (("min_agreement", min_agreement),
+                                     ("min_balanced_accuracy", min_balanced_accuracy)) if v is not None})
+    overall = summary["overall"]
+    below = [f"{name} {overall[key]:.3f} < {limits[name]}" for name, key in
+             (("min_agreement", "agreement"), ("min_balanced_accuracy", "balanced_accuracy"))
+             if name in limits and (overall[key] is None or overall[key] < limits[name])]
+    for line in below:
+        click.echo(f"below threshold: {line}", err=True)
+    sys.exit(1 if below or errors else 0)
+
+
+@main.command()
 def schema():
     """Print the JSON Schema of a request."""
     from .model import Request

@@ -280,10 +280,10 @@ def load_topic(path, fields, categories):
 
 
 def topic_files(root):
-    """Every topic file under root, sorted (library.yaml, vocabulary/ and formulary/ hold no topics)."""
+    """Every topic file under root, sorted (library.yaml, vocabulary/, formulary/ and regression/ hold no topics)."""
     root = Path(root)
     return sorted(p for p in root.rglob("*.yaml") if p.name != "library.yaml"
-                  and not {"vocabulary", "formulary"} & set(p.relative_to(root).parts))
+                  and not {"vocabulary", "formulary", "regression"} & set(p.relative_to(root).parts))
 
 
 def library_hash(root):
