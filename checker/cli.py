@@ -138,6 +138,28 @@ def letters_parse(paths, fmt):
     sys.exit(1 if failed else 0)
 
 
+@letters.command("draft-case")
+@click.argument("letter")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None, help="Write the draft here.")
+def letters_draft_case(letter, out_path):
+    """Draft a structured request (a regression case) from a LETTER: the facts it can read, and a list of the
+    fields left for a person to fill in."""
+    from .letters import LetterError, parse_file
+    from .letters.draft import draft_case, dump_draft
+    from .output import write_atomic
+    try:
+        request, missing = draft_case(parse_file(letter), letter)
+    except LetterError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    text = dump_draft(request, missing, letter)
+    if out_path:
+        write_atomic(out_path, text)
+        click.echo(f"wrote {out_path}; {len(missing)} field group(s) to fill in by hand")
+    else:
+        click.echo(text, nl=False)
+
+
 @main.command()
 @click.argument("cases", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "md"]), default="text", show_default=True)
