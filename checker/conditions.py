@@ -1,12 +1,13 @@
 """Conditions on derived facts: parse and type-check (with the rule file's positions), and evaluate in
 three-valued (Kleene) logic. An absent fact makes a comparison unknown; unknown is 'not documented'.
 
-Forms:  {fact: F, eq|ne|gt|gte|lt|lte: V}   {fact: F, in: [V, ...]}
+Forms:  {fact: F, eq|ne|gt|gte|lt|lte: V}   {fact: F, in: [V, ...]}   {fact: F, documented: true|false}
         {all: [C, ...]}   {any: [C, ...]}   {not: C}
+`documented` is never unknown: it asks whether the records say anything about F at all.
 """
 from dataclasses import dataclass
 
-COMPARISONS = ("eq", "ne", "gt", "gte", "lt", "lte", "in")
+COMPARISONS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "documented")
 _NUMERIC = ("int", "number")
 
 
@@ -84,6 +85,10 @@ def parse(spec, fields, path=()):
         raise ConditionError(f"exactly one operator of {', '.join(COMPARISONS)} expected; got {ops}", path)
     op, value = ops[0], spec[ops[0]]
     ftype = fields[fact][0]
+    if op == "documented":
+        if not isinstance(value, bool):
+            raise ConditionError("documented takes true or false", path + ("documented",))
+        return Leaf(fact, "documented", value)
     if op == "in":
         if not isinstance(value, list) or not value:
             raise ConditionError("in takes a non-empty list", path + ("in",))
@@ -123,6 +128,8 @@ def _compare(op, actual, value):
 def evaluate(cond, facts):
     """Kleene evaluation: True, False, or None when the facts needed are not documented."""
     if isinstance(cond, Leaf):
+        if cond.op == "documented":
+            return (cond.fact in facts) == cond.value
         if cond.fact not in facts:
             return None
         return _compare(cond.op, facts[cond.fact], cond.value)
@@ -150,6 +157,8 @@ def describe(cond):
         value = cond.value
         if cond.op == "in":
             return f"{cond.fact} in [{', '.join(str(v).lower() if isinstance(v, bool) else str(v) for v in value)}]"
+        if cond.op == "documented":
+            return f"{cond.fact} is {'documented' if value else 'not documented'}"
         shown = str(value).lower() if isinstance(value, bool) else value
         return f"{cond.fact} {_SYMBOLS[cond.op]} {shown}"
     if isinstance(cond, Not):

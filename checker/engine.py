@@ -47,6 +47,8 @@ def to_durable(cond, positive=True):
     if isinstance(cond, Not):
         return to_durable(cond.term, not positive)
     if isinstance(cond, Leaf):
+        if cond.op == "documented":  # presence: every pattern starts with a kind test, so $nex cannot loop
+            return {("$ex" if cond.value == positive else "$nex"): {cond.fact: 1}}
         if cond.op == "in":
             terms = [_leaf(cond.fact, "eq" if positive else "ne", v) for v in cond.value]
             return terms[0] if len(terms) == 1 else {("$or" if positive else "$and"): terms}

@@ -113,22 +113,33 @@ def _tri_any(flags):
     return None
 
 
+# Radicular findings of the spine show in the limb it supplies, and the other way round.
+_NERVE_REGIONS = {"cervical": {"cervical", "upper_extremity"}, "upper_extremity": {"cervical", "upper_extremity"},
+                  "lumbar": {"lumbar", "lower_extremity"}, "lower_extremity": {"lumbar", "lower_extremity"}}
+
+
+def _same_nerves(region, other):
+    return region is None or other == region or other in _NERVE_REGIONS.get(region, ())
+
+
 def _radiculopathy(request, region):
-    findings = [f for f in request.exam if f.finding in RADICULAR_TESTS and (region is None or f.region in (None, region))]
+    findings = [f for f in request.exam if f.finding in RADICULAR_TESTS and (f.region is None or _same_nerves(region, f.region))]
     return _tri_any(f.result == "positive" for f in findings)
 
 
 def _corroboration(request, region):
     studies = [s for s in request.imaging if s.official_report is True and s.nerve_root_compromise is not None
-               and (region is None or s.region == region)]
+               and _same_nerves(region, s.region)]
     return _tri_any(s.nerve_root_compromise for s in studies)
 
 
-def _prior(request, category):
-    """(prior_course, prior_units, prior_units_12m, prior_functional_improvement) for a treatment."""
+def _prior(request, category, since=None):
+    """(prior_course, prior_units, prior_units_12m, prior_functional_improvement) for a treatment; with `since`
+    (a surgery date), courses dated before it do not count (undated ones do: the records must date them)."""
     if request.treatment_history is None:
         return None, None, None, None
-    courses = [c for c in request.treatment_history if c.modality == category]
+    courses = [c for c in request.treatment_history if c.modality == category
+               and (since is None or (c.start or c.end) is None or (c.start or c.end) >= since)]
     if not courses:
         return False, 0, 0, None
     units = None if any(c.sessions is None for c in courses) else sum(c.sessions for c in courses)
@@ -260,7 +271,8 @@ def derive(request: Request, vocab: Vocabulary = None) -> RequestFacts:
                                              for s in request.imaging)
         # a consultation for a procedure or therapy looks at the history of that procedure or therapy
         reviewed = item.purpose.category if values["purpose_kind"] in ("procedure", "therapy") else item.category
-        course, units, units_12m, fi = _prior(request, reviewed)
+        since = item.after_surgery.date if item.after_surgery is not None else None
+        course, units, units_12m, fi = _prior(request, reviewed, since)
         values.update(prior_course=course, prior_units=units, prior_units_12m=units_12m,
                       prior_functional_improvement=fi)
         if units is not None and item.quantity is not None:
