@@ -4,7 +4,7 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint docs bench clean
+.PHONY: demo test lint docs golden bench clean
 
 $(BIN)/mtus-check: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "needs Python 3.11 or 3.12 (durable-rules does not import on 3.13)"; exit 2; }
@@ -24,6 +24,9 @@ lint: $(BIN)/mtus-check
 
 docs: $(BIN)/mtus-check
 	$(BIN)/mtus-check rules docs
+
+golden: $(BIN)/mtus-check
+	$(BIN)/python tests/golden/regenerate.py
 
 bench: $(BIN)/mtus-check
 	$(BIN)/python benchmarks/engine.py

@@ -24,36 +24,58 @@ def main():
     """Check California workers' compensation treatment requests against MTUS/ODG criteria."""
 
 
-@main.command()
-@click.argument("request_file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
-              help="Rule library directory (default: the bundled one).")
-@click.option("--evaluator", type=click.Choice(["durable", "reference"]), default="durable", show_default=True,
-              help="durable-rules engine, or the plain-Python reference evaluator.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Review as of this date (selects the guideline edition) instead of the request's review_date.")
-def review(request_file, fmt, rules_dir, evaluator, as_of):
-    """Draft an IMR-style determination for REQUEST_FILE (YAML or JSON)."""
-    from .engine import EngineError
-    from .model import load_request, with_review_date
-    from .pipeline import Checker
-    from .render import REPORTERS
-    from .snippets import SnippetError
-    from .trace import TraceError
-    try:
-        request = load_request(request_file)
-        if as_of is not None:
-            request = with_review_date(request, as_of.date(), request_file)
-        checker = Checker(_library(rules_dir), evaluator=evaluator)
-    except InputError as exc:
-        _fail(exc)
-    try:
-        output = REPORTERS[fmt](checker.review(request))
-    except (SnippetError, EngineError, TraceError) as exc:  # a fault of the rule library or engine, not the input
-        click.echo(f"internal error: {exc}", err=True)
-        sys.exit(3)
-    click.echo(output, nl=False)
+def _report_command(view, summary):
+    @click.argument("request_file", type=click.Path(dir_okay=False))
+    @click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "pdf", "json"]), default="text",
+                  show_default=True)
+    @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
+                  help="Write here (atomically) instead of standard output; needed for pdf.")
+    @click.option("--templates", type=click.Path(file_okay=False, exists=True), default=None,
+                  help="A folder of templates that override the bundled ones by name.")
+    @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="Review as of this date (selects the guideline edition) instead of the request's review_date.")
+    @click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
+                  help="Rule library directory (default: the bundled one).")
+    @click.option("--evaluator", type=click.Choice(["durable", "reference"]), default="durable", show_default=True,
+                  help="durable-rules engine, or the plain-Python reference evaluator.")
+    def command(request_file, fmt, out_path, templates, as_of, rules_dir, evaluator):
+        from .engine import EngineError
+        from .model import load_request, with_review_date
+        from .output import write_atomic
+        from .pipeline import Checker
+        from .render import render
+        from .snippets import SnippetError
+        from .trace import TraceError
+        try:
+            request = load_request(request_file)
+            if as_of is not None:
+                request = with_review_date(request, as_of.date(), request_file)
+            checker = Checker(_library(rules_dir), evaluator=evaluator)
+            det = checker.review(request)
+            output = render(det, view, fmt, templates)
+        except InputError as exc:
+            _fail(exc)
+        except (SnippetError, EngineError, TraceError) as exc:  # a fault of the rule library or engine
+            click.echo(f"internal error: {exc}", err=True)
+            sys.exit(3)
+        if out_path:
+            write_atomic(out_path, output)
+        elif isinstance(output, bytes):
+            click.echo("error: pdf output needs --out FILE", err=True)
+            sys.exit(2)
+        else:
+            click.echo(output, nl=False)
+        if view == "precheck" and any(i.determination != "certify" for i in det.items):
+            sys.exit(1)
+
+    command.__doc__ = summary
+    return main.command(view)(command)
+
+
+review = _report_command("review", "Draft an IMR-style determination for REQUEST_FILE (YAML or JSON).")
+draft = _report_command("draft", "Draft a UR determination letter (certify / modify / non-certify) for REQUEST_FILE.")
+precheck = _report_command("precheck", "Provider's pre-submission checklist for REQUEST_FILE: what will fail, what "
+                                       "to document, what quantity is supported. Exits 1 when any item is at risk.")
 
 
 @main.command(context_settings={"ignore_unknown_options": False})

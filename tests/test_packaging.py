@@ -14,7 +14,7 @@ def test_wheel_ships_rules_and_reports_and_runs_from_elsewhere(tmp_path):
     wheel = next((tmp_path / "dist").glob("mtus_checker-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "checker/_data/rules/library.yaml" in names
-    assert "checker/_data/reports/imr_determination.txt.j2" in names
+    assert "checker/_data/reports/review.text.j2" in names
     assert any(n.startswith("checker/_data/rules/mtus-2009/") for n in names)
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
