@@ -14,8 +14,12 @@ def _fail(exc):
 
 
 def _library(rules_dir):
+    """The rule library, or a one-line error and exit 2 when it is broken."""
     from .library import load_library
-    return load_library(rules_dir)
+    try:
+        return load_library(rules_dir)
+    except InputError as exc:
+        _fail(exc)
 
 
 @click.group()
@@ -249,10 +253,7 @@ def rules():
 def lint(rules_dir):
     """Validate the whole rule library; problems are printed as file:line and exit 1."""
     from .lint import lint_library
-    try:
-        library = _library(rules_dir)
-    except InputError as exc:
-        _fail(exc)
+    library = _library(rules_dir)
     problems = lint_library(library)
     for problem in problems:
         click.echo(problem)
@@ -271,10 +272,7 @@ def docs(rules_dir, out_dir):
 
     from .catalog import render_catalog
     from .output import write_atomic
-    try:
-        library = _library(rules_dir)
-    except InputError as exc:
-        _fail(exc)
+    library = _library(rules_dir)
     for fmt in ("md", "html"):
         path = Path(out_dir) / f"catalog.{fmt}"
         write_atomic(path, render_catalog(library, fmt))
@@ -286,10 +284,7 @@ def docs(rules_dir, out_dir):
 def coverage(rules_dir):
     """Per request category and MTUS period: which topics address it (MTUS first, then other guidelines)."""
     from .catalog import coverage as coverage_rows
-    try:
-        library = _library(rules_dir)
-    except InputError as exc:
-        _fail(exc)
+    library = _library(rules_dir)
     rows = coverage_rows(library)
     click.echo(f"{'category':32} " + " ".join(f"{p.id:34}" for p in library.periods))
     for category, cells in rows:
@@ -331,10 +326,7 @@ def facts():
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None)
 def list_rules(rules_dir):
     """List topics and criteria with their citations and confirmation status."""
-    try:
-        library = _library(rules_dir)
-    except InputError as exc:
-        _fail(exc)
+    library = _library(rules_dir)
     for topic in library.topics:
         cats = ", ".join(c for c, _ in topic.selectors)
         until = topic.effective_to.isoformat() if topic.effective_to else "open"

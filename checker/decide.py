@@ -102,8 +102,8 @@ def _relied_topics(library, trace, quantity):
     if first == "mtus":
         tier_reason = "Decided under the MTUS, which addresses this item."
     else:
-        tier_reason = ("The MTUS does not address this item; decided under the next guideline in the evidence "
-                       "search sequence.")
+        tier_reason = ("No MTUS topic of the rule library addresses this item on the review date; decided under the "
+                       "next guideline in the evidence search sequence.")
     if reasons:
         tier_reason += " " + " ".join(reasons)
     tiers = {tr.topic.tier for tr in relied}
