@@ -58,7 +58,7 @@ STATIC_FIELDS = {
     "daily_mg": ("number", "daily dose of the requested drug (mg, or mcg/h for patches)"),
     "weeks_used": ("int", "weeks the requested drug has been used so far"),
     "long_term_use": ("bool", "the requested drug is continued long-term use"),
-    "compound": ("bool", "the requested drug is a compounded product with listed ingredients"),
+    "compound": ("bool", "the requested drug is a compounded product (its ingredients are listed)"),
     "ingredient_unknown": ("bool", "a compound ingredient is not in the vocabulary"),
     "formulary_status": (("exempt", "non_exempt", "unlisted", "compounded", "not_in_force"),
                          "MTUS Drug Formulary status of the requested drug on the review date"),
@@ -82,7 +82,7 @@ def fact_fields(vocab=None):
     for key, text in vocab.documentation.items():
         fields[f"doc_{key}"] = ("bool", f"documented: {text}")
     for cls in vocab.drug_classes():
-        fields[f"taking_{cls}"] = ("bool", f"the medication list includes a drug of class {cls}")
+        fields[f"taking_{cls}"] = ("bool", f"the medication list or another requested item includes a drug of class {cls}")
         fields[f"ing_{cls}"] = ("bool", f"the requested compound contains an ingredient of class {cls}")
     return fields
 
@@ -189,6 +189,8 @@ def _common(request, vocab, warnings):
         if cls is None:
             warnings.append(f"drug not in the vocabulary: {med.name}")
         taking.add(cls)
+    # drugs requested in the same request count as taken with each other (a PPI requested with naproxen)
+    taking |= {vocab.drug_class(i.medication.name) for i in request.items if i.medication is not None} - {None}
     pain = request.pain
     values = {"review_day": day_number(request.review_date), "patient_age": request.patient.age,
               "clinical_course": request.clinical_course, "work_status": request.work_status,
@@ -219,12 +221,12 @@ def _medication_facts(item, request, vocab, warnings):
         warnings.append(f"drug not in the vocabulary: {med.name}")
     values = {"drug": key, "drug_class": spec["class"] if spec else None, "drug_form": med.form,
               "daily_mg": med.daily_mg, "weeks_used": med.weeks_used, "long_term_use": med.long_term}
+    values["compound"] = med.ingredients is not None  # listing ingredients is what makes an item a compound
     if med.ingredients is not None:
         classes = [vocab.drug_class(name) for name in med.ingredients]
         for name, cls in zip(med.ingredients, classes):
             if cls is None:
                 warnings.append(f"compound ingredient not in the vocabulary: {name}")
-        values["compound"] = True
         values["ingredient_unknown"] = None in classes
         values.update({f"ing_{c}": c in classes for c in vocab.drug_classes()})
     if spec is not None and spec["class"] == "opioid":
