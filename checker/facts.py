@@ -113,23 +113,15 @@ def _tri_any(flags):
     return None
 
 
-# Radicular findings of the spine show in the limb it supplies, and the other way round.
-_NERVE_REGIONS = {"cervical": {"cervical", "upper_extremity"}, "upper_extremity": {"cervical", "upper_extremity"},
-                  "lumbar": {"lumbar", "lower_extremity"}, "lower_extremity": {"lumbar", "lower_extremity"}}
-
-
-def _same_nerves(region, other):
-    return region is None or other == region or other in _NERVE_REGIONS.get(region, ())
-
-
-def _radiculopathy(request, region):
-    findings = [f for f in request.exam if f.finding in RADICULAR_TESTS and (f.region is None or _same_nerves(region, f.region))]
+def _radiculopathy(request, region, vocab):
+    findings = [f for f in request.exam if f.finding in RADICULAR_TESTS
+                and (f.region is None or vocab.same_nerves(region, f.region))]
     return _tri_any(f.result == "positive" for f in findings)
 
 
-def _corroboration(request, region):
+def _corroboration(request, region, vocab):
     studies = [s for s in request.imaging if s.official_report is True and s.nerve_root_compromise is not None
-               and _same_nerves(region, s.region)]
+               and vocab.same_nerves(region, s.region)]
     return _tri_any(s.nerve_root_compromise for s in studies)
 
 
@@ -266,8 +258,8 @@ def derive(request: Request, vocab: Vocabulary = None) -> RequestFacts:
             values["after_surgery"] = item.after_surgery.procedure
             if item.after_surgery.date is not None:
                 values["weeks_since_surgery"] = (request.review_date - item.after_surgery.date).days // 7
-        values["radiculopathy_on_exam"] = _radiculopathy(request, region)
-        values["imaging_corroborates"] = _corroboration(request, region)
+        values["radiculopathy_on_exam"] = _radiculopathy(request, region, vocab)
+        values["imaging_corroborates"] = _corroboration(request, region, vocab)
         if values["category_kind"] in ("imaging", "diagnostic"):
             values["prior_same_study"] = any(s.modality == item.category and (region is None or s.region == region)
                                              for s in request.imaging)

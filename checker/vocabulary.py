@@ -9,7 +9,7 @@ from .errors import InputError
 from .paths import rules_dir
 from .yamlpos import load_file
 
-SECTIONS = ("categories", "body_regions", "groups", "drugs", "documentation", "procedures")
+SECTIONS = ("categories", "body_regions", "groups", "drugs", "documentation", "procedures", "nerve_regions")
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,14 @@ class Vocabulary:
     drugs: dict  # key -> {class, names: [...], mme_factor?, mme_tiers?}
     documentation: dict  # statement key -> description
     procedures: dict  # key -> {label, region}
+    nerve_regions: dict = None  # spinal region -> [limb regions it supplies]
+
+    def same_nerves(self, region, other):
+        """Whether findings in `other` bear on `region` (the same region, or a spine region and its limb)."""
+        if region is None or other == region:
+            return True
+        pairs = self.nerve_regions or {}
+        return other in pairs.get(region, ()) or region in pairs.get(other, ())
 
     def diagnosis_groups(self, text, icd10):
         """Groups a diagnosis (wording and/or ICD-10 code) belongs to, sorted."""
@@ -92,7 +100,8 @@ def load_vocabulary(root=None):
                 raise InputError(path, f"bad pattern: {exc}", field=f"groups.{name}.patterns[{i}]",
                                  line=positions.line_of(("groups", name, "patterns", i))) from None
         groups[name] = {"label": spec.get("label", name), "icd10": list(spec.get("icd10", [])), "patterns": compiled}
-    plain = {s: {k: v[0] for k, v in merged.get(s, {}).items()} for s in ("categories", "drugs", "documentation", "procedures")}
+    plain = {s: {k: v[0] for k, v in merged.get(s, {}).items()}
+             for s in ("categories", "drugs", "documentation", "procedures", "nerve_regions")}
     return Vocabulary(categories=plain["categories"], body_regions=tuple(merged.get("body_regions", ())),
                       dx_groups=groups, drugs=plain["drugs"], documentation=plain["documentation"],
-                      procedures=plain["procedures"])
+                      procedures=plain["procedures"], nerve_regions=plain["nerve_regions"])
