@@ -24,6 +24,7 @@ class ItemDetermination:
     rationale: str
     remedies: tuple
     notes: tuple = ()  # sentences of informational criteria (e.g. formulary status); they never decide
+    remedy_for: tuple = ()  # (criterion id, rendered remedy) for every failing criterion
 
     @property
     def physician_signature_required(self):
@@ -159,13 +160,13 @@ def decide_item(library, request, item, trace):
                      f"{item.description} is not medically necessary.")
     else:
         parts.append(f"Therefore, the request for {item.description} is not medically necessary.")
-    remedies = []
-    for cr in decisive:
-        cap_support = _cap_supported(cr, quantity) if cr.criterion.effect == "cap" else None
-        text = render(cr.criterion.remedy, _context(trace.facts, item, request, cr.criterion, cap_support),
-                      _where(cr.criterion, "remedy"))
-        if text not in remedies:
-            remedies.append(text)
+    remedy_for = {}
+    for cr, _ in sentences:
+        if cr.result in FAILING and cr.criterion.effect != "informational" and cr.criterion.id not in remedy_for:
+            cap_support = _cap_supported(cr, quantity) if cr.criterion.effect == "cap" else None
+            remedy_for[cr.criterion.id] = render(cr.criterion.remedy, _context(trace.facts, item, request, cr.criterion,
+                                                                             cap_support), _where(cr.criterion, "remedy"))
+    remedies = list(dict.fromkeys(remedy_for[cr.criterion.id] for cr in decisive))
     citations = []
     for tr in relied:
         cites = [tr.topic.citation] + [cr.criterion.citation for cr in tr.criteria if cr.criterion.id in decisive_ids]
@@ -178,7 +179,7 @@ def decide_item(library, request, item, trace):
         supported_quantity=supported if determination != "non_certify" else 0,
         tier=tier, tier_reason=tier_reason, citations=tuple(citations), results=tuple(sentences),
         decisive=tuple(cr.criterion.id for cr in decisive), rationale=" ".join(parts), remedies=tuple(remedies),
-        notes=notes)
+        notes=notes, remedy_for=tuple(remedy_for.items()))
 
 
 def edition_for(library, day):

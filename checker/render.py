@@ -50,7 +50,7 @@ def _likely(it):
     return LIKELY[it.determination]
 
 
-def _actions(it, remedy_by_id):
+def _actions(it):
     """What the provider can do, one per failing criterion: contradicted, not documented, or over the quantity."""
     out = []
     for cr, sentence in it.results:
@@ -61,7 +61,7 @@ def _actions(it, remedy_by_id):
                 "over_quantity" if crit.effect == "cap" else
                 "not_recommended" if crit.effect == "not_recommended" else "contradicted")
         out.append({"criterion": crit.id, "kind": kind, "finding": sentence,
-                    "action": remedy_by_id.get(crit.id) or " ".join(crit.remedy.split()), "citation": _cite(crit.citation)})
+                    "action": dict(it.remedy_for)[crit.id], "citation": _cite(crit.citation)})
     return out
 
 
@@ -69,7 +69,6 @@ def to_dict(det):
     """The stable JSON contract of a determination (all three views render from it)."""
     items = []
     for it in det.items:
-        remedy_by_id = dict(zip(it.decisive, it.remedies)) if len(it.decisive) == len(it.remedies) else {}
         approved = it.supported_quantity if it.determination == "modify" else (
             it.item.quantity if it.determination == "certify" else 0 if it.determination == "non_certify" else None)
         items.append({
@@ -94,7 +93,7 @@ def to_dict(det):
             "decisive_criteria": list(it.decisive),
             "rationale": it.rationale,
             "remedies": list(it.remedies),
-            "actions": _actions(it, remedy_by_id),
+            "actions": _actions(it),
             "notes": list(it.notes),
             "physician_signature_required": it.physician_signature_required,
         })

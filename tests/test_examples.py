@@ -2,7 +2,7 @@
 import pytest
 
 from checker.model import load_request
-from checker.render import render_json, render_text
+from checker.render import render, render_json
 from checker.trace import trace_signature
 
 from conftest import ROOT
@@ -16,5 +16,8 @@ def test_example_request_is_decided(durable, reference, path):
     det = durable.review(request)
     undecided = [i.item.id for i in det.items if i.determination == "physician_review"]
     assert not undecided, f"{path.name}: no topic addresses {undecided}"
-    assert render_text(det) and render_json(det)
+    assert render_json(det)
+    for view in ("review", "draft", "precheck"):
+        text = render(det, view, "text")
+        assert "{{" not in text and "{%" not in text, f"{path.name}: template source leaked into the {view} report"
     assert trace_signature(durable.trace(request)[1]) == trace_signature(reference.trace(request)[1])
