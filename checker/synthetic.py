@@ -22,6 +22,21 @@ def _maybe(rng, value, p=0.5):
     return value if rng.random() < p else None
 
 
+def _diagnosis(rng, vocab):
+    """A diagnosis from the vocabulary's groups (by code or label) or from a few free-text wordings."""
+    if rng.random() < 0.6:
+        spec = vocab.dx_groups[rng.choice(sorted(vocab.dx_groups))]
+        code = next((c for c in spec["icd10"] if len(c) >= 3), None)
+        return {"icd10": code} if code and rng.random() < 0.5 else {"text": spec["label"]}
+    return {"text": rng.choice(_DX), **({"icd10": c} if (c := rng.choice(_CODES)) else {})}
+
+
+def _drug(rng, vocab):
+    if rng.random() < 0.7:
+        return rng.choice(sorted(vocab.drugs[rng.choice(sorted(vocab.drugs))]["names"])).title() + " 10 mg"
+    return rng.choice(_DRUGS)
+
+
 def random_request_data(rng, n_items=None):
     """One random request as a plain mapping."""
     vocab = load_vocabulary()
@@ -31,8 +46,7 @@ def random_request_data(rng, n_items=None):
     data = {"request_id": f"synthetic-{rng.randrange(10**6)}", "review_date": review.isoformat()}
     if rng.random() < 0.8:
         data["injury"] = {"date": (review - dt.timedelta(days=rng.randrange(0, 2000))).isoformat()}
-    data["diagnoses"] = [{"text": rng.choice(_DX), **({"icd10": c} if (c := rng.choice(_CODES)) else {})}
-                         for _ in range(rng.randrange(0, 4))]
+    data["diagnoses"] = [_diagnosis(rng, vocab) for _ in range(rng.randrange(0, 4))]
     for key, values in (("clinical_course", ["stable", "improving", "worsening", "acute_flare"]),
                         ("work_status", ["full_duty", "modified_duty", "not_working", "unknown"])):
         if rng.random() < 0.7:
@@ -55,13 +69,13 @@ def random_request_data(rng, n_items=None):
              **({"functional_improvement": v} if (v := _tri(rng)) is not None else {})}
             for _ in range(rng.randrange(0, 4))]
     if rng.random() < 0.7:
-        data["medications"] = [{"name": rng.choice(_DRUGS), **({"daily_mg": rng.choice([20, 40, 90])} if rng.random() < 0.6 else {})}
+        data["medications"] = [{"name": _drug(rng, vocab), **({"daily_mg": rng.choice([20, 40, 90])} if rng.random() < 0.6 else {})}
                                for _ in range(rng.randrange(0, 4))]
     data["opioid_monitoring"] = {k: v for k in OpioidMonitoring.model_fields if (v := _tri(rng)) is not None}
     data["documentation"] = {k: v for k in sorted(vocab.documentation) if (v := _tri(rng)) is not None}
     items = []
     for n in range(n_items or rng.randrange(1, 6)):
-        category = rng.choice(categories)
+        category = "medication" if rng.random() < 0.25 else rng.choice(categories)  # most criteria are about drugs
         item = {"id": f"item-{n + 1}", "category": category, "description": f"synthetic {category}"}
         if rng.random() < 0.8:
             item["body_region"] = rng.choice(regions)
@@ -72,7 +86,7 @@ def random_request_data(rng, n_items=None):
         if category in ("consultation", "follow_up_visit") and rng.random() < 0.5:
             item["purpose"] = {"category": rng.choice(categories), "body_region": rng.choice(regions)}
         if category == "medication":
-            item["medication"] = {"name": rng.choice(_DRUGS),
+            item["medication"] = {"name": _drug(rng, vocab),
                                   **({"long_term": v} if (v := _tri(rng)) is not None else {}),
                                   **({"daily_mg": rng.choice([10, 30, 60, 120, 200])} if rng.random() < 0.6 else {}),
                                   **({"weeks_used": rng.randrange(0, 60)} if rng.random() < 0.5 else {}),
