@@ -138,7 +138,7 @@ def _letter_files(paths):
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True)
 def letters_parse(paths, fmt):
     """Parse IMR letters (files or directories of .txt/.pdf). A bad file is reported and the run goes on;
-    the exit code is 1 when any file failed."""
+    the exit code is 2 when any file could not be parsed."""
     from .letters import LetterError, parse_file
     results, failed = [], 0
     for path in _letter_files(paths):
@@ -161,7 +161,7 @@ def letters_parse(paths, fmt):
                 click.echo(f"  {item['decision']:10} {item['text']}  [{cites}]")
             for problem in letter["problems"]:
                 click.echo(f"  problem: {problem}")
-    sys.exit(1 if failed else 0)
+    sys.exit(2 if failed else 0)
 
 
 @letters.command("draft-case")
@@ -197,7 +197,8 @@ def letters_draft_case(letter, out_path):
 @click.option("--jobs", type=int, default=1, show_default=True, help="Worker processes.")
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None)
 def regress(cases, fmt, out_path, min_agreement, min_balanced_accuracy, baseline, write_baseline, jobs, rules_dir):
-    """Run the rule library over CASES (requests whose items record the real IMR outcome) and compare."""
+    """Run the rule library over CASES (requests whose items record the real IMR outcome) and compare.
+    Exit 1 below a threshold, 2 when a case could not be read (the run still reports every other case)."""
     from . import regress as reg
     from .output import write_atomic
     from .regress_report import REPORTERS
@@ -233,7 +234,9 @@ def regress(cases, fmt, out_path, min_agreement, min_balanced_accuracy, baseline
              if name in limits and (overall[key] is None or overall[key] < limits[name])]
     for line in below:
         click.echo(f"below threshold: {line}", err=True)
-    sys.exit(1 if below or errors else 0)
+    for _, error in errors:
+        click.echo(f"error: {error}", err=True)
+    sys.exit(2 if errors else 1 if below else 0)
 
 
 @main.command()

@@ -130,7 +130,7 @@ def test_pdf_without_text_layer_is_reported(tmp_path):
 def test_cli_directory_run_reports_bad_files_and_goes_on():
     out = subprocess.run([sys.executable, "-m", "checker", "letters", "parse", str(LETTERS), str(FIXTURES)],
                          capture_output=True, text=True, cwd=ROOT)
-    assert out.returncode == 1
+    assert out.returncode == 2
     results = json.loads(out.stdout)
     parsed = [r for r in results if "error" not in r]
     assert len(parsed) == 7 and sum(len(r["items"]) for r in parsed) == 14
