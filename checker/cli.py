@@ -242,8 +242,8 @@ def regress(cases, fmt, out_path, min_agreement, min_balanced_accuracy, baseline
 @main.command()
 def schema():
     """Print the JSON Schema of a request."""
-    from .model import Request
-    click.echo(json.dumps(Request.model_json_schema(), indent=2, sort_keys=True))
+    from .model import request_json_schema
+    click.echo(json.dumps(request_json_schema(), indent=2, sort_keys=True))
 
 
 @main.group()

@@ -263,6 +263,31 @@ def parse_request(data, file="<request>", positions=None):
         raise InputError(file, msg, field=_field_path(loc), line=line) from None
 
 
+def request_json_schema():
+    """The JSON Schema of a request, with the vocabulary's names (categories, body regions, procedures,
+    documentation statements) as enumerations, so editors and other systems can check them too."""
+    vocab = load_vocabulary()
+    schema = Request.model_json_schema()
+    by_property = {"category": sorted(vocab.categories), "modality": sorted(vocab.categories),
+                   "body_region": list(vocab.body_regions), "region": list(vocab.body_regions),
+                   "body_regions": list(vocab.body_regions), "procedure": sorted(vocab.procedures)}
+
+    def strings(node):  # the string schemas inside a property: direct, optional (anyOf) or a list's items
+        if node.get("type") == "string":
+            yield node
+        for sub in node.get("anyOf", []) + ([node["items"]] if "items" in node else []):
+            yield from strings(sub)
+
+    for model in [schema] + list(schema.get("$defs", {}).values()):
+        for name, prop in model.get("properties", {}).items():
+            if name in by_property:
+                for node in strings(prop):
+                    node["enum"] = by_property[name]
+            if name == "documentation":
+                prop["propertyNames"] = {"enum": sorted(vocab.documentation)}
+    return schema
+
+
 def with_review_date(request, day, file="<request>"):
     """The same request reviewed on another date (re-validated: the injury must not postdate it)."""
     return parse_request(dict(request.model_dump(), review_date=day), file)

@@ -100,3 +100,21 @@ def test_rules_lint_passes_on_the_bundled_library():
 def test_rules_list_shows_confirmation_status():
     out = run("rules", "list")
     assert "CPMTG-PM-MYALGIA-CAP" in out.stdout and "(seed_letter)" in out.stdout
+
+
+def test_schema_accepts_every_example_and_rejects_unknown_names():
+    import jsonschema
+
+    from checker.model import request_json_schema
+    from checker.yamlpos import load_file
+    schema = request_json_schema()
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted((ROOT / "examples" / "requests").glob("*.yaml")):
+        data, _ = load_file(path)
+        data = json.loads(json.dumps(data, default=str))  # dates as ISO strings, as in a JSON request
+        errors = list(validator.iter_errors(data))
+        assert not errors, (path.name, errors[0].message)
+    bad = {"request_id": "x", "review_date": "2014-01-01", "documentation": {"made_up": True},
+           "items": [{"id": "a", "category": "massage_chair", "description": "t"}]}
+    messages = " ".join(e.message for e in validator.iter_errors(bad))
+    assert "massage_chair" in messages and "made_up" in messages
