@@ -20,6 +20,6 @@ def example_data(topic, example, criterion=None):
     return _merge(base, fragment)
 
 
-def example_request(topic, example, criterion=None, file="<example>", positions=None):
+def example_request(topic, example, criterion=None):
     """The validated Request for one example."""
-    return parse_request(example_data(topic, example, criterion), file, positions)
+    return parse_request(example_data(topic, example, criterion), "<example>")

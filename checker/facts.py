@@ -125,12 +125,14 @@ def _corroboration(request, region, vocab):
     return _tri_any(s.nerve_root_compromise for s in studies)
 
 
-def _prior(request, category, since=None):
-    """(prior_course, prior_units, prior_units_12m, prior_functional_improvement) for a treatment; with `since`
+def _prior(request, category, region=None, since=None):
+    """(prior_course, prior_units, prior_units_12m, prior_functional_improvement) for a treatment of the item's
+    body region (a course of another region does not count; one whose region is not stated does); with `since`
     (a surgery date), courses dated before it do not count (undated ones do: the records must date them)."""
     if request.treatment_history is None:
         return None, None, None, None
     courses = [c for c in request.treatment_history if c.modality == category
+               and (region in (None, "multiple") or c.body_region in (None, "multiple", region))
                and (since is None or (c.start or c.end) is None or (c.start or c.end) >= since)]
     if not courses:
         return False, 0, 0, None
@@ -266,7 +268,7 @@ def derive(request: Request, vocab: Vocabulary = None) -> RequestFacts:
         # a consultation for a procedure or therapy looks at the history of that procedure or therapy
         reviewed = item.purpose.category if values["purpose_kind"] in ("procedure", "therapy") else item.category
         since = item.after_surgery.date if item.after_surgery is not None else None
-        course, units, units_12m, fi = _prior(request, reviewed, since)
+        course, units, units_12m, fi = _prior(request, reviewed, region, since)
         values.update(prior_course=course, prior_units=units, prior_units_12m=units_12m,
                       prior_functional_improvement=fi)
         if units is not None and item.quantity is not None:

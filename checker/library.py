@@ -152,7 +152,6 @@ class Topic:
     statement: str
     criteria: tuple
     file: str
-    line: int
     defers_quantity: bool = False
 
     def in_force(self, day):
@@ -276,7 +275,7 @@ def load_topic(path, fields, categories):
     return Topic(id=spec.topic, title=spec.title, edition=spec.edition, tier=spec.tier, citation=topic_cite,
                  letter_terms=tuple(spec.letter_terms), effective_from=spec.effective.from_,
                  effective_to=spec.effective.to, selectors=tuple(selectors), statement=spec.statement,
-                 criteria=tuple(criteria), file=str(path), line=1, defers_quantity=spec.defers_quantity)
+                 criteria=tuple(criteria), file=str(path), defers_quantity=spec.defers_quantity)
 
 
 def topic_files(root):

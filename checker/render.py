@@ -149,6 +149,3 @@ def render(det, view="review", fmt="text", templates=None):
         return html_to_pdf(text)
     return text
 
-
-def render_text(det):
-    return render(det, "review", "text")

@@ -162,7 +162,7 @@ def test_concurrent_evaluations_match_serial_ones(durable):
 
 def test_random_requests_review_and_render_without_error(durable):
     # Templates are checked statically by lint; this renders every reachable sentence with real fact values.
-    from checker.render import render_json, render_text
+    from checker.render import render
     for request in random_requests(300, seed=23):
         det = durable.review(request)
-        assert render_text(det) and render_json(det)
+        assert all(render(det, view, "text") for view in ("review", "draft", "precheck")) and render(det, "review", "json")

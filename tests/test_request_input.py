@@ -67,3 +67,17 @@ def test_duplicate_keys_are_rejected(tmp_path):
     with pytest.raises(InputError, match="duplicate key") as info:
         load_request(path)
     assert info.value.line == 2
+
+
+def test_prior_treatment_counts_only_the_same_body_region(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text("request_id: x\nreview_date: 2014-01-01\n"
+                    "treatment_history:\n"
+                    "  - {modality: physical_therapy, body_region: knee, sessions: 12, functional_improvement: false}\n"
+                    "  - {modality: physical_therapy, body_region: lumbar, sessions: 6, functional_improvement: true}\n"
+                    "  - {modality: physical_therapy, sessions: 2}\n"
+                    "items:\n  - {id: a, category: physical_therapy, description: t, body_region: lumbar, quantity: 6}\n"
+                    "  - {id: b, category: physical_therapy, description: t, body_region: shoulder, quantity: 6}\n")
+    lumbar, shoulder = derive(load_request(path)).items
+    assert (lumbar.values["prior_units"], lumbar.values["visits_total"]) == (8, 14)
+    assert shoulder.values["prior_units"] == 2 and "prior_functional_improvement" not in shoulder.values
