@@ -25,6 +25,7 @@ class ItemDetermination:
     remedies: tuple
     notes: tuple = ()  # sentences of informational criteria (e.g. formulary status); they never decide
     remedy_for: tuple = ()  # (criterion id, rendered remedy) for every failing criterion
+    topics: tuple = ()  # ids of the topics relied on, in evidence-search order
 
     @property
     def physician_signature_required(self):
@@ -179,7 +180,7 @@ def decide_item(library, request, item, trace):
         supported_quantity=supported if determination != "non_certify" else 0,
         tier=tier, tier_reason=tier_reason, citations=tuple(citations), results=tuple(sentences),
         decisive=tuple(cr.criterion.id for cr in decisive), rationale=" ".join(parts), remedies=tuple(remedies),
-        notes=notes, remedy_for=tuple(remedy_for.items()))
+        notes=notes, remedy_for=tuple(remedy_for.items()), topics=tuple(tr.topic.id for tr in relied))
 
 
 def edition_for(library, day):

@@ -103,7 +103,7 @@ def evaluate_case(checker, path):
         if real is None:
             continue
         failing = tuple(cr.criterion.id for cr, _ in it.results if cr.result != "met" and cr.criterion.effect != "informational")
-        topic = it.results[0][0].criterion.topic if it.results else ""
+        topic = it.topics[0] if it.topics else ""
         citation = matches_letter(it.citations[0], real.guideline) if real.guideline and it.citations else (
             False if real.guideline else None)
         letter_item = _letter_item(path, it.item, index)

@@ -83,6 +83,7 @@ def to_dict(det):
             "likely_result": _likely(it),
             "tier": it.tier,
             "tier_reason": it.tier_reason,
+            "topics": list(it.topics),
             "citations": [c.as_dict() for c in it.citations],
             "guideline_line": citation_line(it.citations) if it.citations else "",
             "criteria": [{"id": cr.criterion.id, "topic": cr.criterion.topic, "effect": cr.criterion.effect,
