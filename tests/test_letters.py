@@ -63,6 +63,21 @@ def test_layout_b_synthetic():
     assert letter.reviewer["licensure"] == "California"
 
 
+def test_layout_b_as_the_2013_letters_write_it():
+    letter = parse_file(FIXTURES / "synthetic-2013-layout-b-regarding.txt")
+    assert letter.layout == "b" and not letter.problems
+    assert [(i.text, i.decision) for i in letter.items] == [
+        ("12 sessions of acupuncture for the lumbar spine", "upheld"),  # "notmedically": a lost space
+        ("lumbar MRI", "overturned")]
+    acupuncture, mri = letter.items
+    # "found the guideline(s) used by the Claims Administrator relevant": the reviewer relied on the same ones
+    assert [c.family for c in acupuncture.citations] == ["MTUS Acupuncture Medical Treatment Guidelines"]
+    assert [(c.family, c.chapters, c.pages) for c in mri.citations] == [("ACOEM", ("12",), ("303-304",))]
+    assert letter.reviewer == {"licensure": "California", "specialty": "Physical Medicine and Rehabilitation"}
+    assert letter.case_summary.startswith("The patient is a 39 year-old male")
+    assert mri.rationale.startswith("The patient has unequivocal objective findings")
+
+
 def test_layout_c_synthetic():
     letter = parse_file(FIXTURES / "synthetic-later-layout-c.txt")
     assert letter.layout == "c"
@@ -133,6 +148,6 @@ def test_cli_directory_run_reports_bad_files_and_goes_on():
     assert out.returncode == 2
     results = json.loads(out.stdout)
     parsed = [r for r in results if "error" not in r]
-    assert len(parsed) == 7 and sum(len(r["items"]) for r in parsed) == 14
+    assert len(parsed) == 8 and sum(len(r["items"]) for r in parsed) == 16
     assert {r["file"].rsplit("/", 1)[1] for r in results if "error" in r} == {"garbage.txt", "truncated-003.txt", "no-decision.txt"}
     assert set(parsed[0]) >= {"file", "layout", "reviewer", "case_summary", "items"}

@@ -52,7 +52,7 @@ def _regulations(text):
 
 
 def _section(text, family):
-    body = _REGULATION.sub(" ", re.sub(r"(?i),?\s*which (is|are) part of the mtus", " ", text))
+    body = _REGULATION.sub(" ", re.sub(r"(?i),?\s*(which (is|are) )?part of the mtus", " ", text))
     body = re.sub(r"(?i)decision based on|non-mtus citation|\bmtus\b[:.]?", " ", body)
     body = _PAGES.sub(" ", body)
     body = re.sub(r"(?i)page\(s\)\s*:?", " ", body)

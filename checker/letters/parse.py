@@ -100,7 +100,7 @@ def _reviewer(flat):
     if licence or specialty:
         return {"licensure": licence.group(1).strip() if licence else None,
                 "specialty": specialty.group(1).strip() if specialty else None}
-    sentence = re.search(r"(?:reviewer|reviewed the case) is (?:Board Certified|board certified) in (.+?)"
+    sentence = re.search(r"(?:reviewer|reviewed the case|made the decision) is (?:Board Certified|board certified) in (.+?)"
                          r"(?:,| and)\s+(?:has .+?)?(?:and )?is licensed to practice in ([A-Z][A-Za-z ]+?)[.,]", flat)
     if sentence:
         return {"licensure": sentence.group(2).strip(), "specialty": sentence.group(1).strip()}
@@ -165,23 +165,61 @@ def _reviewer_line(text):
     return re.sub(r"(?i)the claims administrator based (its|their) decision on (the )?", "Decision based on ", text)
 
 
-def _layout_b(file, flat):
-    section = _between(flat, r"IMR DECISION\(S\) AND RATIONALE\(S\):?", [r"\Z"])
-    items, problems = [], []
-    for n, block in sorted(_numbered(section).items()):
-        head = re.match(r"(.+?\.)(?=\s+Guidelines? )", block) or re.match(r"(.+?\.)\s", block + " ")
+_FINDING = re.compile(r"(\d{1,2})[.)]\s*MAXIMUS Federal Services,? Inc\.? has determined (?:that )?the request for (.+?)\s+"
+                      r"(?:is|was)\s*(not)?\s*medically\s*necessary(?:\s*and\s*appropriate)?", re.I)
+_REGARDING = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s+Regarding the request for (.+?):", re.I)
+_CLAIMS_HEAD = r"(?:Medical Treatment )?Guidelines?(?:\(s\))? Used by (?:the )?Claims Administrator[^:]*:"
+_EXPERT_HEAD = r"(?:Medical Treatment )?Guidelines?(?:\(s\))? (?:the Expert Reviewer used|Used by the Expert Reviewer)[^:]*:"
+_SAME_AS_CLAIMS = re.compile(r"found the guideline\(?s?\)? used by the Claims Administrator relevant", re.I)
+
+
+def _b_sections(section):
+    """Per-item blocks of the decisions section: '1) Regarding the request for X:' (as the 2013 letters write
+    them) or '1. X is not medically necessary and appropriate.'; {number: (item text or None, block)}."""
+    marks = list(_REGARDING.finditer(section))
+    if marks:
+        return {int(m.group(1)): (re.sub(r"^(?:an?|the)\s+", "", m.group(2).strip(), flags=re.I),
+                                  section[m.end(): marks[i + 1].start() if i + 1 < len(marks) else len(section)])
+                for i, m in enumerate(marks)}
+    out = {}
+    for n, block in _numbered(section).items():
+        head = re.match(r"(.+?\.)(?=\s+(?:Medical Treatment )?Guidelines? )", block) or re.match(r"(.+?\.)\s", block + " ")
         sentence = _DECISION_SENTENCE.match(head.group(1) if head else block)
-        if not sentence:
+        out[n] = (sentence.group("item").strip() if sentence else None, block)
+    return out
+
+
+def _layout_b(file, flat):
+    findings = {}
+    for m in _FINDING.finditer(flat):
+        text = re.sub(r"^(?:an?|the)\s+", "", m.group(2).strip(), flags=re.I)
+        findings.setdefault(int(m.group(1)), (text, "upheld" if m.group(3) else "overturned"))
+    section = _between(flat, r"IMR DECISION\(S\) AND RATIONALE\(S\):?|INDEPENDENT MEDICAL REVIEW DECISIONS? AND RATIONALES?:?",
+                       [r"\Z"])
+    # the 2013 letters restate the findings at the top of this section; the item blocks follow them
+    blocks = _b_sections(section)
+    items, problems = [], []
+    for n in sorted(set(findings) | set(blocks)):
+        text, block = blocks.get(n, (None, ""))
+        decision = None
+        if n in findings:
+            text, decision = text or findings[n][0], findings[n][1]
+        elif block:
+            head = _DECISION_SENTENCE.match(block)
+            decision = ("upheld" if head.group("not") else "overturned") if head else None
+        if decision is None or not text:
             problems.append(f"item {n} without a decision")
             continue
-        claims = _between(block, r"Guidelines? Used by (the )?Claims Administrator[^:]*:", [r"Guidelines? (the Expert Reviewer used|Used by the Expert Reviewer)", r"Rationale for the Decision:"])
-        expert = _between(block, r"Guidelines? (the Expert Reviewer used|Used by the Expert Reviewer):", [r"Rationale for the Decision:"])
+        claims = _between(block, _CLAIMS_HEAD, [_EXPERT_HEAD, r"Rationale for the Decision:"])
+        expert = _between(block, _EXPERT_HEAD, [r"Rationale for the Decision:"])
         rationale = _between(block, r"Rationale for the Decision:", [r"\Z"])
-        items.append(LetterItem(text=sentence.group("item").strip(), decision="upheld" if sentence.group("not") else "overturned",
-                                citations=tuple(parse_guideline_line(_reviewer_line(expert))),
-                                guideline_line=expert, claims_citations=tuple(parse_guideline_line(_reviewer_line(claims))),
-                                rationale=rationale))
-    summary = _between(flat, r"(Expert Reviewer )?Case Summary:", [r"DOCUMENTS REVIEWED", r"IMR DECISION\(S\)"])
+        expert_citations = parse_guideline_line(_reviewer_line(claims if _SAME_AS_CLAIMS.search(expert) else expert))
+        items.append(LetterItem(text=text, decision=decision, citations=tuple(expert_citations), guideline_line=expert,
+                                claims_citations=tuple(parse_guideline_line(_reviewer_line(claims))), rationale=rationale))
+    summary = _between(flat, r"(Expert Reviewer )?Case Summary:", [r"DOCUMENTS REVIEWED", r"IMR DECISION\(S\)",
+                                                                   r"\d{1,2}[.)]\s+Regarding the request"])
+    summary = re.sub(r"^Disclaimer: The following case summary was taken directly from the utilization review "
+                     r"denial/modification dated [^.]+\.\s*", "", summary)
     return Letter(str(file), "b", _reviewer(flat), summary, tuple(items), tuple(problems))
 
 
@@ -217,7 +255,8 @@ def _layout_c(file, flat):
 
 LAYOUTS = (  # (layout, detector, parser)
     ("a", re.compile(r"IMR ISSUES,? DECISIONS AND RATIONALES", re.I), _layout_a),
-    ("b", re.compile(r"IMR DECISION\(S\) AND RATIONALE\(S\)", re.I), _layout_b),
+    ("b", re.compile(r"IMR DECISION\(S\) AND RATIONALE\(S\)|Notice of Independent Medical Review Determination", re.I),
+     _layout_b),
     ("c", re.compile(r"ISSUES? AT DISPUTE.*RATIONALE FOR WHY THE REQUESTED", re.I | re.S), _layout_c),
 )
 
