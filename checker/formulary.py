@@ -100,10 +100,13 @@ def lookup(name, day, compounded=False, root=None):
     vocab = load_vocabulary(str(root) if root else None)
     key = vocab.drug(name)[0]
     wanted = _norm(name)
-    for entry in drug_list.entries:
-        if (key is not None and vocab.drug(entry.ingredient)[0] == key) or entry.ingredient == key \
-                or _norm(entry.ingredient) == wanted or _norm(entry.ingredient) in wanted.split(" ", 1)[:1]:
-            return Lookup(entry.status, drug_list, entry)
+    # the entry that names exactly this drug first; then a combination entry that names it among others
+    for matches in (lambda e: (key is not None and vocab.drug(e.ingredient)[0] == key) or e.ingredient == key
+                    or _norm(e.ingredient) == wanted or _norm(e.ingredient) in wanted.split(" ", 1)[:1],
+                    lambda e: key is not None and key in vocab.drug_keys(e.ingredient)):
+        for entry in drug_list.entries:
+            if matches(entry):
+                return Lookup(entry.status, drug_list, entry)
     return Lookup("unlisted" if drug_list.complete else "unknown", drug_list, None)
 
 

@@ -44,12 +44,18 @@ class Vocabulary:
     def drug(self, name):
         """(key, spec) of a drug named as letters write it ('Norco 5/325mg'), or (None, None) when unknown."""
         lowered = f" {re.sub(r'[^a-z0-9]+', ' ', (name or '').lower())} "
-        best = (0, None, None)  # the longest matching name wins: "lidocaine patch" over "lidocaine"
-        for key, spec in sorted(self.drugs.items()):
-            for n in spec["names"]:
-                if len(n) > best[0] and f" {n} " in lowered:
-                    best = (len(n), key, spec)
+        matches = [(len(n), key, spec) for key, spec in sorted(self.drugs.items()) for n in spec["names"]
+                   if f" {n} " in lowered]
+        # a combination partner (acetaminophen in hydrocodone/acetaminophen) gives way to the other drug;
+        # otherwise the longest matching name wins ("lidocaine patch" over "lidocaine")
+        main = [m for m in matches if not m[2].get("partner")] or matches
+        best = max(main, key=lambda m: (m[0], m[1]), default=(0, None, None))
         return best[1], best[2]
+
+    def drug_keys(self, name):
+        """Every drug of the vocabulary named in the text ('Hydrocodone/Acetaminophen' names two)."""
+        lowered = f" {re.sub(r'[^a-z0-9]+', ' ', (name or '').lower())} "
+        return {key for key, spec in self.drugs.items() if any(f" {n} " in lowered for n in spec["names"])}
 
     def drug_class(self, name):
         return (self.drug(name)[1] or {}).get("class")

@@ -81,3 +81,13 @@ def test_prior_treatment_counts_only_the_same_body_region(tmp_path):
     lumbar, shoulder = derive(load_request(path)).items
     assert (lumbar.values["prior_units"], lumbar.values["visits_total"]) == (8, 14)
     assert shoulder.values["prior_units"] == 2 and "prior_functional_improvement" not in shoulder.values
+
+
+def test_drug_names_as_prescriptions_write_them():
+    from checker.vocabulary import load_vocabulary
+    vocab = load_vocabulary()
+    assert vocab.drug_class("Hydrocodone/Acetaminophen 10/325 mg") == "opioid"  # the partner gives way
+    assert vocab.drug_class("Tylenol 500 mg") == "acetaminophen"
+    assert vocab.drug("Lidoderm 5% patch")[0] == vocab.drug("lidocaine patch")[0] != vocab.drug("lidocaine cream")[0]
+    assert vocab.drug("Fexmid 7.5 mg")[1]["class"] == "muscle_relaxant"
+    assert vocab.drug("Unobtainium 5 mg") == (None, None)
