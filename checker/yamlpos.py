@@ -52,9 +52,14 @@ def parse_text(text, file):
     positions = Positions()
     if str(file).endswith(".json"):
         try:
-            return json.loads(text), positions
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(file, f"malformed JSON: {exc.msg}", line=exc.lineno) from None
+        try:  # JSON is (nearly always) YAML too: compose it for the lines of the fields
+            _construct(yaml.compose(text, Loader=_LOADER), (), positions, file)
+        except (yaml.YAMLError, InputError, AttributeError):
+            positions.clear()
+        return data, positions
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:

@@ -63,6 +63,9 @@ BAD_REQUESTS = {
                    "  - {id: a, category: transportation, description: t}\n", "after review_date", None),
     "notamapping.yaml": ("- just\n- a list\n", "must be a mapping", None),
     "bad.json": ('{"request_id": "x", "review_date": "2014-01-01", "items": [}', "malformed JSON", ":1:"),
+    "wrongtype.json": ('{\n  "request_id": "x",\n  "review_date": "2014-01-01",\n  "items": [\n'
+                       '    {"id": "a", "category": "xray", "description": "t", "quantity": "2"}\n  ]\n}\n',
+                       "items[0].quantity", ":5:"),
 }
 
 
