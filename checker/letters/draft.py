@@ -71,7 +71,7 @@ def _medications(summary):
         return None
     m = re.search(r"(?:current )?medications? (?:included|include|includes|are|list includes)\s+([^.]+)\.", summary, re.I)
     if not m:
-        return None
+        return _named_drugs(summary)
     names = re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(1))
     out = []
     for name in (n.strip() for n in names if n.strip()):
@@ -81,6 +81,18 @@ def _medications(summary):
             med["dose"] = dose.group(0).strip()
         out.append(med)
     return out
+
+
+def _named_drugs(summary):
+    """Drugs the summary names anywhere (as written), in order, when it gives no medication list."""
+    vocab = load_vocabulary()
+    found, seen = [], set()
+    for word in re.findall(r"[A-Za-z][A-Za-z-]+", summary):
+        key = vocab.drug(word)[0]
+        if key is not None and key not in seen:
+            seen.add(key)
+            found.append({"name": word})
+    return found or None
 
 
 def quantity_of(text):
@@ -161,6 +173,9 @@ def draft_case(letter, letter_path):
         quantity, per_week, weeks = quantity_of(parsed.text)
         if quantity is not None and item["category"] != "medication":
             item["quantity"] = quantity
+        elif item["category"] == "consultation":
+            item["quantity"] = 1
+            missing.append(f"items[{n - 1}].quantity (1 assumed for a consultation; check)")
         if per_week:
             item["frequency"] = {"per_week": per_week, "weeks": weeks}
         region = _region(parsed.text)
