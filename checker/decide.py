@@ -139,11 +139,13 @@ def decide_item(library, request, item, trace):
         decisive = failing_caps
     else:
         determination, decisive = "certify", []
-    sentences = []
+    sentences, remedy_for = [], {}
     for cr in results:
         cap_support = _cap_supported(cr, quantity) if cr.criterion.effect == "cap" else None
         ctx = _context(trace.facts, item, request, cr.criterion, cap_support)
         sentences.append((cr, render(cr.criterion.rationale[cr.result], ctx, _where(cr.criterion, cr.result))))
+        if cr.result in FAILING and cr.criterion.effect != "informational" and cr.criterion.id not in remedy_for:
+            remedy_for[cr.criterion.id] = render(cr.criterion.remedy, ctx, _where(cr.criterion, "remedy"))
     base_ctx = _context(trace.facts, item, request)
     parts = []
     if relied[0].topic.tier != "mtus":
@@ -161,12 +163,6 @@ def decide_item(library, request, item, trace):
                      f"{item.description} is not medically necessary.")
     else:
         parts.append(f"Therefore, the request for {item.description} is not medically necessary.")
-    remedy_for = {}
-    for cr, _ in sentences:
-        if cr.result in FAILING and cr.criterion.effect != "informational" and cr.criterion.id not in remedy_for:
-            cap_support = _cap_supported(cr, quantity) if cr.criterion.effect == "cap" else None
-            remedy_for[cr.criterion.id] = render(cr.criterion.remedy, _context(trace.facts, item, request, cr.criterion,
-                                                                             cap_support), _where(cr.criterion, "remedy"))
     remedies = list(dict.fromkeys(remedy_for[cr.criterion.id] for cr in decisive))
     citations = []
     for tr in relied:

@@ -4,7 +4,7 @@ reference) run the same plan, so their traces can be compared."""
 from dataclasses import dataclass
 
 from .conditions import Not
-from .facts import EPOCH_ORDINAL
+from .facts import day_number as _day
 
 KINDS = ("topic", "applies", "met", "unmet")
 
@@ -22,10 +22,6 @@ class Check:
 class Plan:
     library: object
     by_category: dict  # category -> tuple of Check
-
-
-def _day(date):
-    return date.toordinal() - EPOCH_ORDINAL
 
 
 def compile_plan(library):
