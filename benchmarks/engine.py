@@ -12,14 +12,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.engine import DurableEvaluator  # noqa: E402
-from checker.facts import derive  # noqa: E402
-from checker.library import load_library  # noqa: E402
-from checker.model import load_request  # noqa: E402
-from checker.plan import compile_plan  # noqa: E402
-from checker.reference import ReferenceEvaluator  # noqa: E402
-from checker.synthetic import random_requests  # noqa: E402
-from checker.trace import build_trace  # noqa: E402
+from checker.engine.durable import DurableEvaluator  # noqa: E402
+from checker.engine.reference import ReferenceEvaluator  # noqa: E402
+from checker.engine.trace import build_trace  # noqa: E402
+from checker.library.load import load_library  # noqa: E402
+from checker.library.plan import compile_plan  # noqa: E402
+from checker.request.facts import derive  # noqa: E402
+from checker.request.model import load_request  # noqa: E402
+from checker.request.synthetic import random_requests  # noqa: E402
 
 
 def _timed(fn):

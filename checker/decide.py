@@ -3,8 +3,8 @@ MTUS topics first; a non-MTUS guideline only where no MTUS topic applies, or whe
 quantity open (it has quantity caps, none of which applies to the documented diagnoses)."""
 from dataclasses import dataclass
 
-from .facts import fact_fields
-from .snippets import render
+from .library.snippets import render
+from .request.facts import fact_fields
 
 FAILING = ("unmet", "not_documented")
 _EFFECT_ORDER = {"not_recommended": 0, "requirement": 1, "cap": 2, "informational": 3}  # prerequisites before quantity

@@ -1,10 +1,10 @@
 """The whole chain for callers: load the library once, compile, then review requests one by one."""
 from .decide import decide
-from .facts import derive
-from .library import load_library
-from .plan import compile_plan
-from .reference import ReferenceEvaluator
-from .trace import build_trace
+from .engine.reference import ReferenceEvaluator
+from .engine.trace import build_trace
+from .library.load import load_library
+from .library.plan import compile_plan
+from .request.facts import derive
 
 
 class Checker:
@@ -14,7 +14,7 @@ class Checker:
         self.library = library or load_library()
         self.plan = compile_plan(self.library)
         if evaluator == "durable":
-            from .engine import DurableEvaluator
+            from .engine.durable import DurableEvaluator
             self.evaluator = DurableEvaluator(self.plan)
         elif evaluator == "reference":
             self.evaluator = ReferenceEvaluator(self.plan)

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.library import load_library
+from checker.library.load import load_library
 from checker.pipeline import Checker
 
 ROOT = Path(__file__).resolve().parent.parent

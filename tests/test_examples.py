@@ -1,11 +1,10 @@
 """Every bundled example request is decided (not left to physician review) and renders, under both evaluators."""
 import pytest
-
-from checker.model import load_request
-from checker.render import render, render_json
-from checker.trace import trace_signature
-
 from conftest import ROOT
+
+from checker.engine.trace import trace_signature
+from checker.render.views import render, render_json
+from checker.request.model import load_request
 
 EXAMPLES = sorted((ROOT / "examples" / "requests").glob("*.yaml"))
 

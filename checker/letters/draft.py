@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from ..vocabulary import load_vocabulary
+from ..request.vocabulary import load_vocabulary
 
 _MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"), 1)}

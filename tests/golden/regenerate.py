@@ -5,9 +5,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from checker.model import load_request  # noqa: E402
 from checker.pipeline import Checker  # noqa: E402
-from checker.render import render  # noqa: E402
+from checker.render.views import render  # noqa: E402
+from checker.request.model import load_request  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent
 SEEDS = sorted((ROOT / "examples" / "requests").glob("seed-*.yaml"))

@@ -1,0 +1,1 @@
+"""Stage 3, evaluation: the durable-rules evaluator, the plain-Python reference, and the per-item trace."""

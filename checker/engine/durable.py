@@ -1,0 +1,169 @@
+"""The durable-rules evaluator: the only module that imports durable_rules.
+
+durable-rules 2.0.28 fails silently in several ways (see docs/architecture.md); each guard here answers one:
+  * one ruleset per item category, rules single-pattern on a flat item fact: no joins, so no misplaced
+    join references; a category discriminator keeps the alpha network narrow (error 303);
+  * rules test only for presence: 'unmet' is compiled as the negation pushed down to the leaves, never
+    none()/$not (order-dependent); an absent fact matches neither, which is 'not documented';
+  * identical patterns are compiled once (at most 256 rules may share a pattern; fewer firings);
+  * every rule has a large cap, so it runs once per request with all its matches;
+  * a sink rule matches every fact (a batch with one unhandled fact runs no action at all) and counts what
+    the engine saw (an oversized fact silently truncates a batch);
+  * facts are validated first: unique ids (duplicates cancel the batch), no more than 240 keys;
+  * a fresh session per evaluation, deleted in `finally` (1024 live sessions at most); a failed session
+    runs one sink action before deletion (deleting a session that never ran an action can crash);
+  * a Host without its background timer threads, and one lock (the C engine is not thread-safe).
+"""
+import hashlib
+import itertools
+import json
+import threading
+
+from durable import engine as _durable
+
+from ..library.conditions import All, Any_, Leaf, Not, facts_used
+
+CAP = 10 ** 6
+MAX_FACT_KEYS = 240
+_OPS = {"eq": None, "ne": "$neq", "gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
+_NEGATED = {"eq": "ne", "ne": "eq", "gt": "lte", "gte": "lt", "lt": "gte", "lte": "gt"}
+
+
+class EngineError(RuntimeError):
+    """durable-rules failed or returned an incomplete result for an evaluation."""
+
+
+class _SyncHost(_durable.Host):
+    def _run(self):  # no dispatcher/timer threads: evaluation is synchronous
+        pass
+
+
+def _leaf(fact, op, value):
+    return {fact: value} if _OPS[op] is None else {_OPS[op]: {fact: value}}
+
+
+def to_durable(cond, positive=True):
+    """Condition AST -> durable JSON; with positive=False, its negation pushed down to the leaves."""
+    if isinstance(cond, Not):
+        return to_durable(cond.term, not positive)
+    if isinstance(cond, Leaf):
+        if cond.op == "documented":  # presence: every pattern starts with a kind test, so $nex cannot loop
+            return {("$ex" if cond.value == positive else "$nex"): {cond.fact: 1}}
+        if cond.op == "in":
+            terms = [_leaf(cond.fact, "eq" if positive else "ne", v) for v in cond.value]
+            return terms[0] if len(terms) == 1 else {("$or" if positive else "$and"): terms}
+        return _leaf(cond.fact, cond.op if positive else _NEGATED[cond.op], cond.value)
+    conj = isinstance(cond, All) == positive
+    terms = [to_durable(t, positive) for t in cond.terms]
+    return terms[0] if len(terms) == 1 else {("$and" if conj else "$or"): terms}
+
+
+def _pattern(category, check):
+    terms = [{"kind": "item"}, {"category": category}]
+    terms += [to_durable(part) for part in check.parts]
+    terms.append({"$gte": {"review_day": check.day_from}})
+    if check.day_to is not None:
+        terms.append({"$lte": {"review_day": check.day_to}})
+    return {"$and": terms}
+
+
+def _flat_keys(d):
+    return sum(1 + (_flat_keys(v) if isinstance(v, dict) else 0) for v in d.values())
+
+
+_instances = itertools.count()
+
+
+class DurableEvaluator:
+    """Registers a compiled plan with durable-rules once; `evaluate` returns the set of (kind, key, item_id)."""
+
+    def __init__(self, plan):
+        self.plan = plan
+        self._lock = threading.Lock()
+        self._sids = itertools.count()
+        self._hits = {}
+        self._seen = {}
+        self._host = _SyncHost()
+        self._names = {}
+        tag = hashlib.sha256(plan.library.sha256.encode()).hexdigest()[:8] + f"_{next(_instances)}"
+        # Facts are sent with only the fields some rule reads: small facts are faster and stay far from the
+        # engine's limit on properties per fact.
+        self._fields = {"category", "review_day"} | {
+            f for checks in plan.by_category.values() for check in checks for part in check.parts for f in facts_used(part)}
+        rulesets = {}
+        for category, checks in plan.by_category.items():
+            name = f"{category}_{tag}"
+            self._names[category] = name
+            rulesets[name] = self._ruleset(category, checks)
+        self.rule_count = sum(len(r) for r in rulesets.values())
+        self._host.set_rulesets(rulesets)
+
+    def _ruleset(self, category, checks):
+        by_pattern = {}
+        for check in checks:
+            key = json.dumps(_pattern(category, check), sort_keys=True)
+            by_pattern.setdefault(key, []).append((check.kind, check.key))
+        rules = {}
+        for n, (pattern, keys) in enumerate(sorted(by_pattern.items())):
+            rules[f"r{n}"] = {"all": [{"m": json.loads(pattern)}], "cap": CAP, "run": self._recorder(tuple(keys))}
+        rules["__sink__"] = {"all": [{"m": {"$ex": {"kind": 1}}}], "pri": CAP, "cap": CAP, "run": self._sink}
+        return rules
+
+    def _recorder(self, keys):
+        def action(c):  # exactly one parameter: two would make durable treat it as asynchronous
+            hits = self._hits[c.s.sid]
+            for match in c.m:
+                hits.update((kind, key, match.id) for kind, key in keys)
+        return action
+
+    def _sink(self, c):
+        self._seen[c.s.sid] = self._seen.get(c.s.sid, 0) + len(c.m)
+
+    def evaluate(self, request_facts):
+        hits = set()
+        batches = {}
+        ids = set()
+        for item in request_facts.items:
+            if item.item_id in ids:
+                raise EngineError(f"duplicate item id {item.item_id!r}")
+            ids.add(item.item_id)
+            fact = {k: v for k, v in item.values.items() if k in self._fields}
+            fact.update(kind="item", id=item.item_id)
+            if _flat_keys(fact) > MAX_FACT_KEYS:
+                raise EngineError(f"item {item.item_id!r} has more than {MAX_FACT_KEYS} facts")
+            if item.values["category"] in self._names:
+                batches.setdefault(item.values["category"], []).append(fact)
+        for category, facts in sorted(batches.items()):
+            hits |= self._assert(self._names[category], facts)
+        return hits
+
+    def _assert(self, name, facts):
+        with self._lock:
+            sid = f"s{next(self._sids)}"
+            self._hits[sid] = set()
+            ok = False
+            try:
+                state = self._host.assert_facts(name, [dict(f, sid=sid) for f in facts])
+                if state and "exception" in state:
+                    raise EngineError("a rule action failed inside durable-rules")
+                if self._seen.get(sid, 0) != len(facts):
+                    raise EngineError(f"durable-rules processed {self._seen.get(sid, 0)} of {len(facts)} facts")
+                hits = self._hits[sid]
+                ok = True
+            finally:
+                if not ok:
+                    try:
+                        self._host.assert_fact(name, {"sid": sid, "kind": "__reset__", "id": "__reset__"})
+                    except Exception:  # the session is being discarded either way
+                        pass
+                self._hits.pop(sid, None)
+                self._seen.pop(sid, None)
+                try:
+                    self._host.delete_state(name, sid)
+                except Exception:
+                    pass
+        return hits
+
+    def live_sessions(self):
+        """Sessions not yet deleted (always 0 between evaluations)."""
+        return len(self._hits)

@@ -1,0 +1,66 @@
+"""`mtus-check rules diff A B --topic T`: what changed for a request category (or topic) between two editions.
+Criteria are matched by id: editions share an id where the criterion is the same idea."""
+import datetime as dt
+from dataclasses import dataclass
+
+from ..errors import InputError
+from .catalog import _criterion_view
+
+
+@dataclass(frozen=True)
+class Side:
+    label: str
+    day: dt.date
+    topics: tuple  # Topic
+    criteria: dict  # id -> Criterion
+
+
+def _day(library, edition):
+    period = next((p for p in library.periods if p.id == edition), None)
+    if period is not None:
+        return f"{period.id} (from {period.start.isoformat()})", period.start
+    try:
+        day = dt.date.fromisoformat(edition)
+    except ValueError:
+        known = ", ".join(p.id for p in library.periods)
+        raise InputError("rules diff", f"{edition!r} is neither a period ({known}) nor a date YYYY-MM-DD") from None
+    return day.isoformat(), day
+
+
+def side(library, edition, topic):
+    """The topics and criteria in force on an edition's date for a category or topic id."""
+    label, day = _day(library, edition)
+    topics = tuple(t for t in library.topics if t.in_force(day)
+                   and (t.id == topic or any(c == topic for c, _ in t.selectors)))
+    criteria = {c.id: c for t in topics for c in t.criteria
+                if c.effective_from <= day and (c.effective_to is None or day <= c.effective_to)}
+    return Side(label, day, topics, criteria)
+
+
+def _signature(crit):
+    view = _criterion_view(crit)
+    cite = crit.citation
+    return {"effect": crit.effect, "rule": view["rule"], "applies when": view["applies_when"] or "always",
+            "citation": f"{cite.guideline}, {cite.section}" + (f", p. {cite.pages}" if cite.pages else "")}
+
+
+def diff_lines(library, edition_a, edition_b, topic):
+    """The diff as lines of text."""
+    a, b = side(library, edition_a, topic), side(library, edition_b, topic)
+    lines = [f"{topic}: {a.label} -> {b.label}"]
+    for s, name in ((a, "A"), (b, "B")):
+        shown = ", ".join(f"{t.id} ({t.tier})" for t in s.topics) or "no topic: not addressed"
+        lines.append(f"  {name} topics: {shown}")
+    for crit_id in sorted(set(a.criteria) | set(b.criteria)):
+        if crit_id not in b.criteria:
+            lines.append(f"- {crit_id}: only in A ({a.criteria[crit_id].title})")
+        elif crit_id not in a.criteria:
+            lines.append(f"+ {crit_id}: only in B ({b.criteria[crit_id].title})")
+        else:
+            sa, sb = _signature(a.criteria[crit_id]), _signature(b.criteria[crit_id])
+            changed = [k for k in sa if sa[k] != sb[k]]
+            if not changed:
+                lines.append(f"= {crit_id}: unchanged")
+            for k in changed:
+                lines.append(f"~ {crit_id}: {k}: {sa[k]}  ->  {sb[k]}")
+    return lines

@@ -1,0 +1,25 @@
+"""A rule's examples are request fragments: they are laid over a minimal request for the topic (dated the day
+its edition takes effect, one item of its first category) and must give the expected result."""
+from ..request.model import parse_request
+
+
+def _merge(base, extra):
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def example_data(topic, example, criterion=None):
+    """The full request mapping for one example of a criterion of `topic` (dated when the criterion takes effect)."""
+    fragment = dict(example.request)
+    item_extra = fragment.pop("item", {})
+    item = _merge({"id": "item-1", "category": topic.selectors[0][0], "description": topic.title}, item_extra)
+    start = criterion.effective_from if criterion is not None else topic.effective_from
+    base = {"request_id": "example", "review_date": start.isoformat(), "items": [item]}
+    return _merge(base, fragment)
+
+
+def example_request(topic, example, criterion=None):
+    """The validated Request for one example."""
+    return parse_request(example_data(topic, example, criterion), "<example>")

@@ -1,0 +1,1 @@
+"""Regression against real IMR decisions: run cases, compare outcomes and citations, report."""

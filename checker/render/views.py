@@ -1,0 +1,159 @@
+"""Render stage: one determination, three views (review: the IMR-style determination; draft: the UR
+determination letter draft; precheck: the provider's checklist), each a Jinja template set in reports/, in
+text, Markdown, HTML or PDF; JSON is the machine contract shared by all three."""
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..errors import InputError
+from ..paths import reports_dir
+from .summary import case_summary
+
+VIEWS = ("review", "draft", "precheck")
+FORMATS = ("text", "md", "html", "pdf", "json")
+_TEMPLATE_FORMAT = {"text": "text", "md": "md", "html": "html", "pdf": "html"}
+
+LIKELY = {"certify": "likely certified", "modify": "at risk", "physician_review": "not addressed by the guidelines"}
+
+
+def _grouped(citations):
+    """'guideline, section; section' per guideline, in order of first appearance."""
+    groups = {}
+    for c in citations:
+        groups.setdefault(c.guideline, []).append(c.section + (f", Page(s): {c.pages}" if c.pages else ""))
+    return "; ".join(f"{g}, " + "; ".join(sections) for g, sections in groups.items())
+
+
+def citation_line(citations):
+    """The guideline line as letters write it."""
+    mtus = [c for c in citations if c.tier == "mtus"]
+    other = [c for c in citations if c.tier != "mtus"]
+    parts = ["Decision based on MTUS " + _grouped(mtus) + "." if mtus
+             else "The Expert Reviewer did not base their decision on the MTUS."]
+    if other:
+        parts.append("Decision based on Non-MTUS Citation " + _grouped(other) + ".")
+    return " ".join(parts)
+
+
+def _cite(c):
+    return f"{c.guideline}, {c.section}" + (f", page(s) {c.pages}" if c.pages else "")
+
+
+def _likely(it):
+    if it.determination == "non_certify":
+        contradicted = any(cr.result == "unmet" and cr.criterion.effect in ("requirement", "not_recommended")
+                           for cr, _ in it.results)
+        return "likely non-certified" if contradicted else "at risk"
+    return LIKELY[it.determination]
+
+
+def _actions(it):
+    """What the provider can do, one per failing criterion: contradicted, not documented, or over the quantity."""
+    out = []
+    for cr, sentence in it.results:
+        crit = cr.criterion
+        if cr.result == "met" or crit.effect == "informational":
+            continue
+        kind = ("not_documented" if cr.result == "not_documented" else
+                "over_quantity" if crit.effect == "cap" else
+                "not_recommended" if crit.effect == "not_recommended" else "contradicted")
+        out.append({"criterion": crit.id, "kind": kind, "finding": sentence,
+                    "action": dict(it.remedy_for)[crit.id], "citation": _cite(crit.citation)})
+    return out
+
+
+def to_dict(det):
+    """The stable JSON contract of a determination (all three views render from it)."""
+    items = []
+    for it in det.items:
+        approved = it.supported_quantity if it.determination == "modify" else (
+            it.item.quantity if it.determination == "certify" else 0 if it.determination == "non_certify" else None)
+        items.append({
+            "id": it.item.id,
+            "description": it.item.description,
+            "category": it.item.category,
+            "requested_quantity": it.item.quantity,
+            "determination": it.determination,
+            "imr_outcome": it.imr_outcome,
+            "supported_quantity": it.supported_quantity,
+            "approved_quantity": approved,
+            "likely_result": _likely(it),
+            "tier": it.tier,
+            "tier_reason": it.tier_reason,
+            "topics": list(it.topics),
+            "citations": [c.as_dict() for c in it.citations],
+            "guideline_line": citation_line(it.citations) if it.citations else "",
+            "criteria": [{"id": cr.criterion.id, "topic": cr.criterion.topic, "effect": cr.criterion.effect,
+                          "result": cr.result, "citation": cr.criterion.citation.as_dict(),
+                          "confirmed_by": cr.criterion.confirmed_by.source,
+                          "facts": {k: v for k, v in cr.facts}, "sentence": sentence}
+                         for cr, sentence in it.results],
+            "decisive_criteria": list(it.decisive),
+            "rationale": it.rationale,
+            "remedies": list(it.remedies),
+            "actions": _actions(it),
+            "notes": list(it.notes),
+            "physician_signature_required": it.physician_signature_required,
+        })
+    ready = sum(1 for i in items if i["likely_result"] == "likely certified")
+    return {
+        "request_id": det.request.request_id,
+        "review_date": det.request.review_date.isoformat(),
+        "edition": det.edition,
+        "edition_label": next((p.label for p in det.library.periods if p.id == det.edition), det.edition),
+        "rule_library": {"version": det.library.version, "sha256": det.library.sha256},
+        "case_summary": case_summary(det.request),
+        "warnings": list(det.warnings),
+        "summary": {"total": len(items), "ready": ready, "need_work": len(items) - ready,
+                    "physician_signature_required": any(i["physician_signature_required"] for i in items)},
+        "items": items,
+    }
+
+
+def render_json(det):
+    return json.dumps(to_dict(det), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@lru_cache(maxsize=8)
+def _environment(user_dir):
+    loaders = ([FileSystemLoader(user_dir)] if user_dir else []) + [FileSystemLoader(str(reports_dir()))]
+    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), undefined=StrictUndefined, trim_blocks=True,
+                               lstrip_blocks=True, keep_trailing_newline=True,
+                               autoescape=lambda name: bool(name) and name.endswith(".html.j2"))
+    env.filters["wrap"] = lambda text, width=100: env.filters["wordwrap"](env, text, width)
+    return env
+
+
+class TemplateFault(InputError):
+    """A broken report template: named, with its line, on one line."""
+
+
+def render(det, view="review", fmt="text", templates=None):
+    """The determination in one view and format: str, or bytes for PDF."""
+    if fmt == "json":
+        return render_json(det)
+    name = f"{view}.{_TEMPLATE_FORMAT[fmt]}.j2"
+    env = _environment(str(Path(templates).resolve()) if templates else None)
+    try:
+        text = env.get_template(name).render(d=to_dict(det), view=view)
+    except TemplateSyntaxError as exc:
+        raise TemplateFault(exc.filename or exc.name or name, f"template error: {exc.message}", line=exc.lineno) from None
+    except TemplateNotFound as exc:
+        raise TemplateFault(name, f"template not found: {exc.name}") from None
+    except TemplateError as exc:
+        raise TemplateFault(name, f"template failed while rendering: {exc}") from None
+    if fmt == "pdf":
+        from .pdf import html_to_pdf
+        return html_to_pdf(text)
+    return text
+
