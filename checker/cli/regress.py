@@ -34,7 +34,7 @@ def regress(cases, fmt, out_path, min_agreement, min_balanced_accuracy, baseline
             results, errors = reg.run(cases, jobs=jobs, rules=rules_dir)
         before = {}
         if baseline:
-            from ..request.yamlpos import load_file
+            from ..request.positions import load_file
             before, _ = load_file(baseline)
     except InputError as exc:
         fail(exc)

@@ -5,7 +5,7 @@ from jinja2 import TemplateSyntaxError
 
 from ..errors import InputError
 from ..request.facts import fact_fields
-from ..request.yamlpos import load_file
+from ..request.positions import load_file
 from .examples import example_request
 from .snippets import EXTRA_NAMES, variables
 

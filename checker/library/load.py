@@ -13,7 +13,7 @@ from ..paths import rules_dir
 from ..request.facts import fact_fields
 from ..request.model import _field_path
 from ..request.vocabulary import load_vocabulary
-from ..request.yamlpos import load_file
+from ..request.positions import load_file
 from . import conditions
 
 RESULTS = ("met", "unmet", "not_documented")

@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..letters import LetterError, parse_file
 from ..paths import rules_dir
 from ..request.model import load_request
-from ..request.yamlpos import load_file
+from ..request.positions import load_file
 from .citations import matches_letter
 
 

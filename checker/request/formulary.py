@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..paths import rules_dir
 from .model import _field_path
 from .vocabulary import load_vocabulary
-from .yamlpos import load_file
+from .positions import load_file
 
 STATUSES = ("exempt", "non_exempt")
 

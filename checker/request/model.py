@@ -15,7 +15,7 @@ from pydantic import (
 
 from ..errors import InputError
 from .vocabulary import load_vocabulary
-from .yamlpos import load_file
+from .positions import load_file
 
 
 def _iso_date(value):

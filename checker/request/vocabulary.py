@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..paths import rules_dir
-from .yamlpos import load_file
+from .positions import load_file
 
 SECTIONS = ("categories", "body_regions", "groups", "drugs", "documentation", "procedures", "nerve_regions")
 

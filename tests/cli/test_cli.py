@@ -108,7 +108,7 @@ def test_schema_accepts_every_example_and_rejects_unknown_names():
     import jsonschema
 
     from checker.request.model import request_json_schema
-    from checker.request.yamlpos import load_file
+    from checker.request.positions import load_file
     schema = request_json_schema()
     validator = jsonschema.Draft202012Validator(schema)
     for path in sorted((ROOT / "examples" / "requests").glob("*.yaml")):

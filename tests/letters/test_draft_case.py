@@ -9,7 +9,7 @@ from conftest import ROOT, SEEDS
 
 from checker.letters import parse_file
 from checker.letters.draft import draft_case, field_accuracy, parse_date, quantity_of
-from checker.request.yamlpos import load_file
+from checker.request.positions import load_file
 
 LETTERS = ROOT / "examples" / "letters"
 

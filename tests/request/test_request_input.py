@@ -7,7 +7,7 @@ from conftest import SEEDS
 from checker.errors import InputError
 from checker.request.facts import derive
 from checker.request.model import load_request, parse_request
-from checker.request.yamlpos import parse_text
+from checker.request.positions import parse_text
 
 
 def _mutations(text, rng, count):
