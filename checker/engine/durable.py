@@ -21,7 +21,7 @@ import threading
 
 from durable import engine as _durable
 
-from ..library.conditions import All, Any_, Leaf, Not, facts_used
+from ..library.conditions import All, Leaf, Not, facts_used
 
 CAP = 10 ** 6
 MAX_FACT_KEYS = 240

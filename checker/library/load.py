@@ -8,12 +8,11 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import InputError
+from ..errors import InputError, field_path, from_validation
 from ..paths import rules_dir
 from ..request.facts import fact_fields
-from ..request.model import _field_path
-from ..request.vocabulary import load_vocabulary
 from ..request.positions import load_file
+from ..request.vocabulary import load_vocabulary
 from . import conditions
 
 RESULTS = ("met", "unmet", "not_documented")
@@ -191,15 +190,7 @@ class Library:
 
 def _error(file, positions, loc, message):
     loc = tuple(loc)
-    return InputError(file, message, field=_field_path(loc), line=positions.line_of(loc))
-
-
-def _validation_error(file, positions, exc):
-    err = exc.errors()[0]
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
-    loc = tuple("from" if p == "from_" else p for p in loc)
-    msg = "unknown field" if err["type"] == "extra_forbidden" else err["msg"]
-    return _error(file, positions, loc, msg)
+    return InputError(file, message, field=field_path(loc), line=positions.line_of(loc))
 
 
 def _cond(file, positions, spec, fields, loc):
@@ -227,7 +218,7 @@ def load_topic(path, fields, categories):
     try:
         spec = TopicSpec.model_validate(data)
     except ValidationError as exc:
-        raise _validation_error(path, positions, exc) from None
+        raise from_validation(path, exc, positions) from None
     if not spec.citation.guideline or not spec.citation.section:
         raise _error(path, positions, ("citation",), "a topic citation needs guideline and section")
     if spec.effective.to is not None and spec.effective.to < spec.effective.from_:

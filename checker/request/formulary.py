@@ -11,11 +11,10 @@ from typing import Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import InputError
+from ..errors import InputError, from_validation
 from ..paths import rules_dir
-from .model import _field_path
-from .vocabulary import load_vocabulary
 from .positions import load_file
+from .vocabulary import load_vocabulary
 
 STATUSES = ("exempt", "non_exempt")
 
@@ -72,8 +71,7 @@ def load_drug_list(path):
     try:
         return DrugList.model_validate(data)
     except ValidationError as exc:
-        loc = tuple(exc.errors()[0]["loc"])
-        raise InputError(path, exc.errors()[0]["msg"], field=_field_path(loc), line=positions.line_of(loc)) from None
+        raise from_validation(path, exc, positions) from None
 
 
 @lru_cache(maxsize=4)

@@ -13,9 +13,9 @@ from pydantic import (
     model_validator,
 )
 
-from ..errors import InputError
-from .vocabulary import load_vocabulary
+from ..errors import InputError, from_validation
 from .positions import load_file
+from .vocabulary import load_vocabulary
 
 
 def _iso_date(value):
@@ -240,20 +240,6 @@ class Request(_Model):
         return self
 
 
-def _field_path(loc):
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part not in ("function-after", "function-before") and not str(part).startswith(("function-", "constrained-")):
-            out += ("." if out else "") + str(part)
-    return out or "(top level)"
-
-
-def _located(err):
-    return tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
-
-
 def parse_request(data, file="<request>", positions=None):
     """Validate a parsed request mapping; errors name the file, the field path and the line."""
     if not isinstance(data, dict):
@@ -261,14 +247,7 @@ def parse_request(data, file="<request>", positions=None):
     try:
         return Request.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
-        loc = _located(errors[0])
-        msg = "unknown field" if errors[0]["type"] == "extra_forbidden" else errors[0]["msg"]
-        others = sorted({_field_path(_located(e)) for e in errors[1:]} - {_field_path(loc)})
-        if others:
-            msg += f" (also: {', '.join(others[:5])}{', ...' if len(others) > 5 else ''})"
-        line = positions.line_of(loc) if positions is not None else None
-        raise InputError(file, msg, field=_field_path(loc), line=line) from None
+        raise from_validation(file, exc, positions) from None
 
 
 def request_json_schema():
