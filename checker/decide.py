@@ -1,7 +1,7 @@
 """Decide stage: compose each item's trace into a determination, following the evidence search sequence:
 MTUS topics first; a non-MTUS guideline only where no MTUS topic applies, or where the MTUS topic leaves the
 quantity open (it has quantity caps, none of which applies to the documented diagnoses)."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .library.snippets import render
 from .request.facts import fact_fields
@@ -26,6 +26,8 @@ class ItemDetermination:
     notes: tuple = ()  # sentences of informational criteria (e.g. formulary status); they never decide
     remedy_for: tuple = ()  # (criterion id, rendered remedy) for every failing criterion
     topics: tuple = ()  # ids of the topics relied on, in evidence-search order
+    parts: tuple = ()  # (body region, determination) for an item naming several regions, each judged on its own
+    depends_on: object = None  # (item id, its determination) for an item that serves another (a surgery)
 
     @property
     def physician_signature_required(self):
@@ -185,9 +187,71 @@ def edition_for(library, day):
     return period.id if period else "none"
 
 
+_SEVERITY = {"certify": 0, "modify": 1, "physician_review": 2, "non_certify": 3}
+
+
+def _unique(values):
+    return tuple(dict.fromkeys(values))
+
+
+def _combine_parts(item, parts):
+    """One determination for an item naming several regions: it is supported only as far as every region is."""
+    worst = max(parts, key=lambda p: _SEVERITY[p[1].determination])[1].determination
+    supported = None
+    if worst == "modify":
+        supported = min(d.supported_quantity for _, d in parts if d.determination == "modify")
+    elif worst == "certify":
+        supported = item.quantity
+    elif worst == "non_certify":
+        supported = 0
+    rationale = " ".join(f"For the {region.replace('_', ' ')}: {d.rationale}" for region, d in parts)
+    tiers = _unique(d.tier for _, d in parts if d.tier != "none")
+    return ItemDetermination(
+        item=item, determination=worst, imr_outcome="overturned" if worst == "certify" else
+        ("upheld" if worst in ("modify", "non_certify") else None),
+        supported_quantity=supported, tier=tiers[0] if len(tiers) == 1 else ("mtus+non_mtus" if tiers else "none"),
+        tier_reason=" ".join(_unique(d.tier_reason for _, d in parts)),
+        citations=_unique(c for _, d in parts for c in d.citations),
+        results=tuple(r for _, d in parts for r in d.results), decisive=_unique(c for _, d in parts for c in d.decisive),
+        rationale=rationale, remedies=_unique(r for _, d in parts for r in d.remedies),
+        notes=_unique(n for _, d in parts for n in d.notes),
+        remedy_for=_unique(r for _, d in parts for r in d.remedy_for), topics=_unique(t for _, d in parts for t in d.topics),
+        parts=tuple((region, d.determination) for region, d in parts))
+
+
+def _with_dependency(det, served):
+    """An item that serves another (pre-operative clearance, an assistant, post-operative care for a requested
+    surgery) stands or falls with it."""
+    if served.determination in ("certify", "modify"):
+        return replace(det, depends_on=(served.item.id, served.determination))
+    what = served.item.description
+    if served.determination == "physician_review":
+        return replace(det, determination="physician_review", imr_outcome=None, supported_quantity=None,
+                       depends_on=(served.item.id, served.determination),
+                       rationale=f"{det.rationale} This item serves the request for {what}, which needs a physician "
+                                 f"reviewer's assessment; it stands or falls with it.")
+    return replace(det, determination="non_certify", imr_outcome="upheld", supported_quantity=0,
+                   depends_on=(served.item.id, served.determination),
+                   rationale=f"The request for {det.item.description} serves the request for {what}, which is not "
+                             f"medically necessary; therefore this request is not medically necessary either.",
+                   remedies=_unique((f"This item depends on the request for {what}: resolve that request first.",)
+                                    + det.remedies))
+
+
 def decide(library, request, traces, warnings=()):
     """Determinations for every item of a request, in request order."""
-    by_id = {t.item_id: t for t in traces}
-    items = tuple(decide_item(library, request, item, by_id[item.id]) for item in request.items)
+    by_id = {}
+    for t in traces:
+        by_id.setdefault(t.item_id, []).append(t)
+    decided = {}
+    for item in request.items:
+        parts = [(t.part, decide_item(library, request, item, t)) for t in by_id[item.id]]
+        decided[item.id] = parts[0][1] if len(parts) == 1 and parts[0][0] is None else _combine_parts(item, parts)
+    items = []
+    for item in request.items:
+        det = decided[item.id]
+        if item.depends_on is not None:
+            det = _with_dependency(det, decided[item.depends_on])
+        items.append(det)
     return Determination(request=request, library=library, edition=edition_for(library, request.review_date),
-                         items=items, warnings=tuple(warnings))
+                         items=tuple(items), warnings=tuple(warnings))

@@ -75,7 +75,7 @@ _instances = itertools.count()
 
 
 class DurableEvaluator:
-    """Registers a compiled plan with durable-rules once; `evaluate` returns the set of (kind, key, item_id)."""
+    """Registers a compiled plan with durable-rules once; `evaluate` returns the set of (kind, key, item key)."""
 
     def __init__(self, plan):
         self.plan = plan
@@ -124,13 +124,13 @@ class DurableEvaluator:
         batches = {}
         ids = set()
         for item in request_facts.items:
-            if item.item_id in ids:
-                raise EngineError(f"duplicate item id {item.item_id!r}")
-            ids.add(item.item_id)
+            if item.key in ids:
+                raise EngineError(f"duplicate item id {item.key!r}")
+            ids.add(item.key)
             fact = {k: v for k, v in item.values.items() if k in self._fields}
-            fact.update(kind="item", id=item.item_id)
+            fact.update(kind="item", id=item.key)
             if _flat_keys(fact) > MAX_FACT_KEYS:
-                raise EngineError(f"item {item.item_id!r} has more than {MAX_FACT_KEYS} facts")
+                raise EngineError(f"item {item.key!r} has more than {MAX_FACT_KEYS} facts")
             if item.values["category"] in self._names:
                 batches.setdefault(item.values["category"], []).append(fact)
         for category, facts in sorted(batches.items()):

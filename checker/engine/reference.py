@@ -4,7 +4,7 @@ from ..library import conditions
 
 
 class ReferenceEvaluator:
-    """Evaluates a Plan; `evaluate` returns the set of (kind, key, item_id) checks that hold."""
+    """Evaluates a Plan; `evaluate` returns the set of (kind, key, item_id) checks that hold (item key: ItemFacts.key)."""
 
     def __init__(self, plan):
         self.plan = plan
@@ -18,5 +18,5 @@ class ReferenceEvaluator:
                 if day < check.day_from or (check.day_to is not None and day > check.day_to):
                     continue
                 if all(conditions.evaluate(part, values) is True for part in check.parts):
-                    hits.add((check.kind, check.key, item.item_id))
+                    hits.add((check.kind, check.key, item.key))
         return hits

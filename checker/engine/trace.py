@@ -27,6 +27,7 @@ class ItemTrace:
     item_id: str
     facts: dict
     topics: tuple  # TopicResult, in library order
+    part: object = None  # the body region judged, for one part of an item naming several
 
 
 def _looked_at(crit, values):
@@ -40,25 +41,25 @@ def build_trace(library, request_facts, hits):
     for item in request_facts.items:
         topics = []
         for topic in library.topics:
-            if ("topic", topic.id, item.item_id) not in hits:
+            if ("topic", topic.id, item.key) not in hits:
                 continue
             results = []
             for crit in topic.criteria:
-                if ("applies", crit.key, item.item_id) not in hits:
+                if ("applies", crit.key, item.key) not in hits:
                     continue
-                met = ("met", crit.key, item.item_id) in hits
-                unmet = ("unmet", crit.key, item.item_id) in hits
+                met = ("met", crit.key, item.key) in hits
+                unmet = ("unmet", crit.key, item.key) in hits
                 if met and unmet:
-                    raise TraceError(f"criterion {crit.id} both met and unmet for item {item.item_id}")
+                    raise TraceError(f"criterion {crit.id} both met and unmet for item {item.key}")
                 result = "met" if met else "unmet" if unmet else "not_documented"
                 results.append(CriterionResult(crit, result, _looked_at(crit, item.values)))
             topics.append(TopicResult(topic, tuple(results)))
-        out.append(ItemTrace(item.item_id, dict(item.values), tuple(topics)))
+        out.append(ItemTrace(item.item_id, dict(item.values), tuple(topics), item.part))
     return tuple(out)
 
 
 def trace_signature(traces):
     """A comparable form of a trace: ((item, topic, criterion, result), ...)."""
-    return tuple((t.item_id, tr.topic.id, cr.criterion.id, cr.result)
+    return tuple((t.item_id, t.part, tr.topic.id, cr.criterion.id, cr.result)
                  for t in traces for tr in t.topics for cr in tr.criteria) + tuple(
-        (t.item_id, tr.topic.id) for t in traces for tr in t.topics)
+        (t.item_id, t.part, tr.topic.id) for t in traces for tr in t.topics)

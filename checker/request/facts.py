@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .formulary import lookup as formulary_lookup
-from .model import RADICULAR_TESTS, Request
+from .model import Request
 from .vocabulary import Vocabulary, load_vocabulary
 
 EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
 CHRONIC_WEEKS = 12  # pain lasting three months or more (8 CCR 9792.20 as amended 2015; "beyond healing" before)
 _OPIOID_FIELDS = ("analgesia", "activities_of_daily_living", "adverse_effects", "aberrant_behavior",
-                  "urine_drug_screen", "agreement", "functional_benefit")
+                  "urine_drug_screen", "agreement", "functional_benefit", "cures_checked", "risk_screening")
 
 # name -> (type, description). Types: bool, int, number, str, or a tuple of allowed strings (an enum).
 # Fields whose values come from the vocabulary get their enumeration in fact_fields().
@@ -35,12 +35,34 @@ STATIC_FIELDS = {
     "weeks_since_surgery": ("int", "whole weeks from that surgery to the review date"),
     "review_day": ("int", "review date as days since 1970-01-01"),
     "injury_day": ("int", "date of injury as days since 1970-01-01"),
-    "weeks_since_injury": ("int", "whole weeks from the date of injury to the review date"),
+    "weeks_since_injury": ("int", "whole weeks from the date of injury to the review date (or date of service)"),
     "symptom_phase": (("acute", "chronic"), "chronic when 12 or more weeks have passed since the injury"),
+    "weeks_since_onset": ("int", "whole weeks since the symptoms began (the symptom onset date, else the injury date)"),
+    "phase_of_care": (("acute", "subacute", "chronic"), "acute under 4 weeks since onset, subacute 4 to 11, chronic 12 or more"),
+    "injury_severity": (("minor", "moderate", "severe"), "severity of the acute injury"),
+    "job_physical_demand": (("sedentary", "light", "medium", "heavy", "very_heavy"), "physical demand level of the job"),
+    "homebound": ("bool", "the patient is homebound"),
+    "lives_alone": ("bool", "no one at home can help with care"),
+    "side": (("left", "right", "bilateral"), "side of the requested item"),
+    "region_count": ("int", "body regions the item names (each is judged on its own)"),
+    "spinal_levels": ("int", "spinal levels named on the item (spinal_levels, else levels)"),
+    "imaging_level_match": ("bool", "an official imaging report shows the pathology at every spinal level requested"),
+    "prior_imaging_region": ("bool", "a study of any modality of the item's region has already been done"),
+    "procedure_count": ("int", "procedures named on a surgery item"),
+    "surgical_approach": (("arthroscopic", "open", "minimally_invasive"), "surgical approach"),
+    "retrospective": ("bool", "a retrospective request (care already given)"),
+    "ur_decision": (("non_certified", "modified", "certified"), "what utilization review decided on the item"),
+    "ur_authorized_quantity": ("int", "the part of the item utilization review authorised"),
+    "depends_on_category": ("category", "category of the item this one serves (a surgery), when it names one"),
+    "prior_surgery_region": ("bool", "a surgery of the item's region is in the surgical history"),
+    "prior_reported_improvement": ("bool", "the last course of the same treatment is reported to have helped (without measures)"),
+    "refills": ("int", "refills requested with a medication"),
+    "units_with_refills": ("int", "quantity dispensed over the fill and its refills"),
+    "same_class_other_drug": ("bool", "the medication list holds another drug of the requested drug's class"),
     "patient_age": ("int", "patient age in years"),
     "clinical_course": (("stable", "improving", "worsening", "acute_flare"), "clinical course"),
     "work_status": (("full_duty", "modified_duty", "not_working", "unknown"), "work status"),
-    "pain_current": ("number", "current pain score (0-10)"),
+    "pain_current": ("number", "current pain score (0-10; the top of a range when only a range is given)"),
     "pain_relief_points": ("number", "pain score without medication minus with medication"),
     "red_flags": ("bool", "red flags documented (false: documented that there are none)"),
     "new_neuro_deficit": ("bool", "new or progressive neurological deficit documented"),
@@ -58,8 +80,8 @@ STATIC_FIELDS = {
     "daily_mg": ("number", "daily dose of the requested drug (mg, or mcg/h for patches)"),
     "weeks_used": ("int", "weeks the requested drug has been used so far"),
     "long_term_use": ("bool", "the requested drug is continued long-term use"),
-    "compound": ("bool", "the requested drug is a compounded product (its ingredients are listed)"),
-    "ingredient_unknown": ("bool", "a compound ingredient is not in the vocabulary"),
+    "compound": ("bool", "the requested drug is a compounded product (so stated, or its ingredients are listed)"),
+    "ingredient_unknown": ("bool", "a compound ingredient is not stated or not in the vocabulary"),
     "formulary_status": (("exempt", "non_exempt", "unlisted", "compounded", "not_in_force"),
                          "MTUS Drug Formulary status of the requested drug on the review date"),
     "mme_total": ("number", "total daily oral morphine milligram equivalents of all opioids, requested one included"),
@@ -79,6 +101,9 @@ def fact_fields(vocab=None):
     fields = {name: (enums.get(ftype, ftype), text) for name, (ftype, text) in STATIC_FIELDS.items()}
     for group, spec in vocab.dx_groups.items():
         fields[f"dx_{group}"] = ("bool", f"diagnosis in group: {spec['label']}")
+        fields[f"suspected_{group}"] = ("bool", f"suspected or to be ruled out: {spec['label']}")
+    for tag in vocab.finding_tags():
+        fields[f"exam_{tag}"] = ("bool", f"a positive {tag.replace('_', ' ')} finding on examination of the item's region")
     for key, text in vocab.documentation.items():
         fields[f"doc_{key}"] = ("bool", f"documented: {text}")
     for cls in vocab.drug_classes():
@@ -91,11 +116,17 @@ def fact_fields(vocab=None):
 class ItemFacts:
     item_id: str
     values: dict  # only documented values; JSON scalars
+    part: object = None  # the body region judged, when an item names several (each is evaluated on its own)
+
+    @property
+    def key(self):
+        """Unique per evaluated fact: the item id, with the region for one part of a multi-region item."""
+        return self.item_id if self.part is None else f"{self.item_id}@{self.part}"
 
 
 @dataclass(frozen=True)
 class RequestFacts:
-    items: tuple  # ItemFacts, in request order
+    items: tuple  # ItemFacts, in request order (the parts of one item together)
     warnings: tuple  # unrecognised diagnosis wording, unknown drugs
 
 
@@ -113,8 +144,8 @@ def _tri_any(flags):
     return None
 
 
-def _radiculopathy(request, region, vocab):
-    findings = [f for f in request.exam if f.finding in RADICULAR_TESTS
+def _exam(request, region, vocab, names):
+    findings = [f for f in request.exam if f.finding in names
                 and (f.region is None or vocab.same_nerves(region, f.region))]
     return _tri_any(f.result == "positive" for f in findings)
 
@@ -125,23 +156,36 @@ def _corroboration(request, region, vocab):
     return _tri_any(s.nerve_root_compromise for s in studies)
 
 
+def _level_match(request, region, levels):
+    """True when official reports of the region show pathology at every requested level, False when they name
+    levels but not all requested ones, None when either side names no level."""
+    if not levels:
+        return None
+    shown = {lvl for s in request.imaging if s.official_report is True and s.region == region for lvl in s.levels}
+    if not shown:
+        return None
+    return all(lvl in shown for lvl in levels)
+
+
 def _prior(request, category, region=None, since=None):
-    """(prior_course, prior_units, prior_units_12m, prior_functional_improvement) for a treatment of the item's
-    body region (a course of another region does not count; one whose region is not stated does); with `since`
-    (a surgery date), courses dated before it do not count (undated ones do: the records must date them)."""
+    """(prior_course, prior_units, prior_units_12m, prior_functional_improvement, prior_reported_improvement) for a
+    treatment of the item's body region (a course of another region does not count; one whose region is not
+    stated does); with `since` (a surgery date), courses dated before it do not count (undated ones do: the
+    records must date them)."""
     if request.treatment_history is None:
-        return None, None, None, None
+        return None, None, None, None, None
     courses = [c for c in request.treatment_history if c.modality == category
                and (region in (None, "multiple") or c.body_region in (None, "multiple", region))
                and (since is None or (c.start or c.end) is None or (c.start or c.end) >= since)]
     if not courses:
-        return False, 0, 0, None
+        return False, 0, 0, None, None
     units = None if any(c.sessions is None for c in courses) else sum(c.sessions for c in courses)
     year_ago = request.review_date - dt.timedelta(days=365)
     recent = None
     if units is not None and all(c.end or c.start for c in courses):
         recent = sum(c.sessions for c in courses if (c.end or c.start) >= year_ago)
-    return True, units, recent, courses[-1].functional_improvement
+    last = courses[-1]
+    return True, units, recent, last.functional_improvement, last.reported_improvement
 
 
 def _mme(spec, daily):
@@ -170,13 +214,32 @@ def _mme_total(vocab, medications, requested):
     return round(total, 1)
 
 
-def _common(request, vocab, warnings):
-    groups = set()
+def _weeks(later, earlier):
+    return (later - earlier).days // 7
+
+
+def _phase(weeks):
+    return "acute" if weeks < 4 else "subacute" if weeks < CHRONIC_WEEKS else "chronic"
+
+
+def _diagnosis_flags(request, region, vocab, warnings):
+    """dx_<group> from confirmed diagnoses of the region (or of no stated region), suspected_<group> from
+    suspected and rule-out ones and from what the items are meant to rule out."""
+    confirmed, suspected = set(), set()
     for dx in request.diagnoses:
         found = vocab.diagnosis_groups(dx.text, dx.icd10)
         if not found:
             warnings.append(f"diagnosis not in any group: {dx.text or dx.icd10}")
-        groups.update(found)
+        if dx.body_region is not None and region is not None and not vocab.same_nerves(region, dx.body_region):
+            continue
+        (confirmed if dx.status == "confirmed" else suspected).update(found)
+    values = {}
+    if request.diagnoses:
+        values.update({f"dx_{g}": g in confirmed for g in vocab.dx_groups})
+    return values, suspected
+
+
+def _common(request, vocab, warnings):
     taking = set()
     for med in request.medications or []:
         cls = vocab.drug_class(med.name)
@@ -188,23 +251,33 @@ def _common(request, vocab, warnings):
     pain = request.pain
     values = {"review_day": day_number(request.review_date), "patient_age": request.patient.age,
               "clinical_course": request.clinical_course, "work_status": request.work_status,
-              "new_neuro_deficit": request.new_neurological_deficit, "pain_current": pain.current,
-              "red_flags": None if request.red_flags is None else bool(request.red_flags)}
+              "new_neuro_deficit": request.new_neurological_deficit,
+              "pain_current": pain.current if pain.current is not None else pain.high,
+              "red_flags": None if request.red_flags is None else bool(request.red_flags),
+              "injury_severity": request.injury.severity, "job_physical_demand": request.job_physical_demand,
+              "homebound": request.patient.homebound, "lives_alone": request.patient.lives_alone}
     if pain.with_medication is not None and pain.without_medication is not None:
         values["pain_relief_points"] = pain.without_medication - pain.with_medication
-    if request.injury.date:
-        weeks = (request.review_date - request.injury.date).days // 7
-        values.update(injury_day=day_number(request.injury.date), weeks_since_injury=weeks,
-                      symptom_phase="chronic" if weeks >= CHRONIC_WEEKS else "acute")
     for name in _OPIOID_FIELDS:
         values[f"opioid_{name}"] = getattr(request.opioid_monitoring, name)
-    if request.diagnoses:
-        values.update({f"dx_{g}": g in groups for g in vocab.dx_groups})
     if request.medications is not None and None not in taking:
         values.update({f"taking_{c}": c in taking for c in vocab.drug_classes()})
     else:
         values.update({f"taking_{c}": True for c in taking if c is not None})
     values.update({f"doc_{k}": v for k, v in request.documentation.items()})
+    return values
+
+
+def _dated(request, day):
+    """Facts that depend on the day the care is judged at (the review date, or a retrospective date of service)."""
+    values = {}
+    injury, onset = request.injury.date, request.injury.symptom_onset or request.injury.date
+    if injury:
+        weeks = _weeks(day, injury)
+        values.update(injury_day=day_number(injury), weeks_since_injury=weeks,
+                      symptom_phase="chronic" if weeks >= CHRONIC_WEEKS else "acute")
+    if onset:
+        values.update(weeks_since_onset=_weeks(day, onset), phase_of_care=_phase(_weeks(day, onset)))
     return values
 
 
@@ -214,8 +287,14 @@ def _medication_facts(item, request, vocab, warnings):
     if spec is None:
         warnings.append(f"drug not in the vocabulary: {med.name}")
     values = {"drug": key, "drug_class": spec["class"] if spec else None, "drug_form": med.form,
-              "daily_mg": med.daily_mg, "weeks_used": med.weeks_used, "long_term_use": med.long_term}
-    values["compound"] = med.ingredients is not None  # listing ingredients is what makes an item a compound
+              "daily_mg": med.daily_mg, "weeks_used": med.weeks_used, "long_term_use": med.long_term,
+              "refills": med.refills}
+    if item.quantity is not None and med.refills is not None:
+        values["units_with_refills"] = item.quantity * (1 + med.refills)
+    # listing ingredients, or saying so, makes an item a compound; a compound whose ingredients are not listed
+    # cannot be shown to contain only recommended ones
+    compound = med.ingredients is not None or med.compounded is True
+    values["compound"] = compound
     if med.ingredients is not None:
         classes = [vocab.drug_class(name) for name in med.ingredients]
         for name, cls in zip(med.ingredients, classes):
@@ -223,58 +302,120 @@ def _medication_facts(item, request, vocab, warnings):
                 warnings.append(f"compound ingredient not in the vocabulary: {name}")
         values["ingredient_unknown"] = None in classes
         values.update({f"ing_{c}": c in classes for c in vocab.drug_classes()})
-    if spec is not None and spec["class"] == "opioid":
-        values["taking_opioid"] = True
+    elif compound:
+        values["ingredient_unknown"] = True
+    if spec is not None:
+        if spec["class"] == "opioid":
+            values["taking_opioid"] = True
+        if request.medications is not None:
+            others = [vocab.drug(m.name) for m in request.medications]
+            values["same_class_other_drug"] = any(k is not None and k != key and sp["class"] == spec["class"]
+                                                  for k, sp in others if sp is not None)
     values["mme_total"] = _mme_total(vocab, request.medications or [], med)
-    status = formulary_lookup(med.name, request.review_date, compounded=med.ingredients is not None).status
+    status = formulary_lookup(med.name, request.review_date, compounded=compound).status
     values["formulary_status"] = None if status == "unknown" else status  # not on a partial list: not documented
     return values
 
 
+def _after_surgery(item, request, vocab):
+    """The surgery a therapy item follows: the one it names, else the latest dated surgery of its region in the
+    history (the Postsurgical guidelines govern therapy after it)."""
+    if item.after_surgery is not None:
+        return item.after_surgery.procedure, item.after_surgery.date
+    if vocab.category_kind(item.category) != "therapy":
+        return None, None
+    regions = set(item.regions)
+    done = [s for s in request.surgeries if s.procedure and s.date and regions
+            and (s.body_region or vocab.procedures.get(s.procedure, {}).get("region")) in regions]
+    if not done:
+        return None, None
+    latest = max(done, key=lambda s: s.date)
+    return latest.procedure, latest.date
+
+
+def _item_facts(item, region, request, vocab, common, warnings, by_id):
+    values = dict(common)
+    day = item.date_of_service if item.retrospective and item.date_of_service else request.review_date
+    values.update(_dated(request, day))
+    values.update(category=item.category, category_kind=vocab.category_kind(item.category),
+                  quantity=item.quantity, quantity_unit=item.unit, levels=item.levels, approach=item.approach,
+                  procedure=item.procedure, side=item.side, region_count=len(item.regions) or None,
+                  surgical_approach=item.surgical_approach, retrospective=item.retrospective)
+    levels = list(item.spinal_levels)
+    values["spinal_levels"] = len(levels) if levels else item.levels
+    procedures = ([item.procedure] if item.procedure else []) + list(item.procedures)
+    if item.category == "surgery":
+        values["procedure_count"] = len(dict.fromkeys(procedures)) or None
+    if item.ur is not None:
+        values.update(ur_decision=item.ur.decision, ur_authorized_quantity=item.ur.authorized_quantity)
+    if item.depends_on is not None:
+        values["depends_on_category"] = by_id[item.depends_on].category
+    if item.purpose is not None:
+        values["purpose"] = item.purpose.category
+        values["purpose_kind"] = vocab.category_kind(item.purpose.category)
+        region = item.purpose.body_region or region
+    else:
+        values["purpose_kind"] = "none"
+    values["body_region"] = region
+    if item.frequency is not None:
+        values["frequency_per_week"] = item.frequency.per_week
+        values["duration_weeks"] = item.frequency.weeks
+    surgery, surgery_date = _after_surgery(item, request, vocab)
+    values["postsurgical"] = surgery is not None
+    if surgery is not None:
+        values["after_surgery"] = surgery
+        if surgery_date is not None:
+            values["weeks_since_surgery"] = _weeks(request.review_date, surgery_date)
+    if region is not None:
+        values["prior_surgery_region"] = any(
+            (s.body_region or vocab.procedures.get(s.procedure, {}).get("region")) == region for s in request.surgeries)
+    dx_values, suspected = _diagnosis_flags(request, region, vocab, warnings)
+    values.update(dx_values)
+    for text in item.rule_out:
+        found = vocab.diagnosis_groups(text, None)
+        if not found:
+            warnings.append(f"rule-out wording not in any diagnosis group: {text}")
+        suspected.update(found)
+    if request.diagnoses or item.rule_out:
+        values.update({f"suspected_{g}": g in suspected for g in vocab.dx_groups})
+    values["radiculopathy_on_exam"] = _exam(request, region, vocab, vocab.findings_tagged("radicular"))
+    for tag in vocab.finding_tags():
+        values[f"exam_{tag}"] = _exam(request, region, vocab, vocab.findings_tagged(tag))
+    values["imaging_corroborates"] = _corroboration(request, region, vocab)
+    values["imaging_level_match"] = _level_match(request, region, levels)
+    if values["category_kind"] in ("imaging", "diagnostic"):
+        same = {item.category} | ({"emg", "ncs"} if item.category == "emg_ncs" else set()) | (
+            {"emg_ncs"} if item.category in ("emg", "ncs") else set())
+        of_region = [s for s in request.imaging if region is None or s.region == region]
+        values["prior_same_study"] = any(s.modality in same for s in of_region)
+        values["prior_imaging_region"] = bool(of_region)
+    # a consultation for a procedure or therapy looks at the history of that procedure or therapy
+    reviewed = item.purpose.category if values["purpose_kind"] in ("procedure", "therapy") else item.category
+    course, units, units_12m, fi, reported = _prior(request, reviewed, region, surgery_date)
+    values.update(prior_course=course, prior_units=units, prior_units_12m=units_12m,
+                  prior_functional_improvement=fi, prior_reported_improvement=reported)
+    if units is not None and item.quantity is not None:
+        values["visits_total"] = units + item.quantity
+    if item.medication is not None:
+        values.update(_medication_facts(item, request, vocab, warnings))
+    values.update({f"doc_{k}": v for k, v in item.documentation.items()})
+    return {k: v for k, v in values.items() if v is not None}
+
+
 def derive(request: Request, vocab: Vocabulary = None) -> RequestFacts:
-    """The flat facts of every requested item, plus warnings about wording the vocabulary does not know."""
+    """The flat facts of every requested item (one per body region for an item naming several), plus warnings
+    about wording the vocabulary does not know."""
     vocab = vocab or load_vocabulary()
     warnings = []
     common = _common(request, vocab, warnings)
     if request.medications is not None and "mme_total" not in common:
         common["mme_total"] = _mme_total(vocab, request.medications, None)
+    by_id = {item.id: item for item in request.items}
     items = []
     for item in request.items:
-        values = dict(common)
-        values.update(category=item.category, category_kind=vocab.category_kind(item.category),
-                      quantity=item.quantity, quantity_unit=item.unit, levels=item.levels, approach=item.approach,
-                      procedure=item.procedure)
-        region = item.body_region
-        if item.purpose is not None:
-            values["purpose"] = item.purpose.category
-            values["purpose_kind"] = vocab.category_kind(item.purpose.category)
-            region = item.purpose.body_region or region
-        else:
-            values["purpose_kind"] = "none"
-        values["body_region"] = region
-        if item.frequency is not None:
-            values["frequency_per_week"] = item.frequency.per_week
-            values["duration_weeks"] = item.frequency.weeks
-        values["postsurgical"] = item.after_surgery is not None
-        if item.after_surgery is not None:
-            values["after_surgery"] = item.after_surgery.procedure
-            if item.after_surgery.date is not None:
-                values["weeks_since_surgery"] = (request.review_date - item.after_surgery.date).days // 7
-        values["radiculopathy_on_exam"] = _radiculopathy(request, region, vocab)
-        values["imaging_corroborates"] = _corroboration(request, region, vocab)
-        if values["category_kind"] in ("imaging", "diagnostic"):
-            values["prior_same_study"] = any(s.modality == item.category and (region is None or s.region == region)
-                                             for s in request.imaging)
-        # a consultation for a procedure or therapy looks at the history of that procedure or therapy
-        reviewed = item.purpose.category if values["purpose_kind"] in ("procedure", "therapy") else item.category
-        since = item.after_surgery.date if item.after_surgery is not None else None
-        course, units, units_12m, fi = _prior(request, reviewed, region, since)
-        values.update(prior_course=course, prior_units=units, prior_units_12m=units_12m,
-                      prior_functional_improvement=fi)
-        if units is not None and item.quantity is not None:
-            values["visits_total"] = units + item.quantity
-        if item.medication is not None:
-            values.update(_medication_facts(item, request, vocab, warnings))
-        values.update({f"doc_{k}": v for k, v in item.documentation.items()})
-        items.append(ItemFacts(item.id, {k: v for k, v in values.items() if v is not None}))
+        regions = item.regions
+        parts = regions if len(regions) > 1 else [None]
+        for part in parts:
+            region = part if part is not None else (regions[0] if regions else None)
+            items.append(ItemFacts(item.id, _item_facts(item, region, request, vocab, common, warnings, by_id), part))
     return RequestFacts(items=tuple(items), warnings=tuple(sorted(set(warnings))))

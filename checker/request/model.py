@@ -1,6 +1,7 @@
 """The structured treatment request (pydantic v2). Documentation facts are three-valued: true, false, or
 absent (null) = not documented. Unknown fields and wrong types are rejected."""
 import datetime as dt
+import re
 from typing import Annotated, Literal, Optional
 
 from pydantic import (
@@ -64,7 +65,29 @@ def _known_statements(value):
     return value
 
 
+def _known_finding(value):
+    if value not in load_vocabulary().exam_findings:
+        raise ValueError("unknown exam finding (see rules/vocabulary/exam.yaml)")
+    return value
+
+
+def _known_modality(value):
+    if value != "unspecified" and value not in load_vocabulary().study_categories():
+        raise ValueError("unknown imaging modality: an imaging or electrodiagnostic category, or unspecified")
+    return value
+
+
+def _spinal_level(value):
+    if not isinstance(value, str) or not _LEVEL.match(value.upper()):
+        raise ValueError("a spinal level is written like L4-L5, L5-S1, C5-C6 or L4")
+    return value.upper()
+
+
+_LEVEL = re.compile(r"^(C[1-8]|T(1[0-2]|[1-9])|L[1-5]|S[1-5])(-(C[1-8]|T(1[0-2]|[1-9])|L[1-5]|S[1-5]))?$")
 Region = Annotated[str, BeforeValidator(_known_region)]
+Finding = Annotated[str, BeforeValidator(_known_finding)]
+Modality = Annotated[str, BeforeValidator(_known_modality)]
+SpinalLevel = Annotated[str, BeforeValidator(_spinal_level)]
 Category = Annotated[str, BeforeValidator(_known_category)]
 Procedure = Annotated[str, BeforeValidator(_known_procedure)]
 # Documentation statements: {key: true|false}, keys from rules/vocabulary; an absent key is "not documented".
@@ -74,16 +97,22 @@ Statements = Annotated[dict[str, bool], BeforeValidator(_known_statements)]
 class Patient(_Model):
     age: Optional[int] = Field(None, ge=0, le=120)
     sex: Optional[Literal["male", "female", "other"]] = None
+    homebound: Doc = None  # leaving home takes considerable and taxing effort (home health)
+    lives_alone: Doc = None  # no one at home who can help with care
 
 
 class Injury(_Model):
     date: Optional[Date] = None
     mechanism: Optional[str] = None
+    symptom_onset: Optional[Date] = None  # when the symptoms began, where the records give it apart from the injury
+    severity: Optional[Literal["minor", "moderate", "severe"]] = None  # an acute injury's severity (e.g. fracture: severe)
 
 
 class Diagnosis(_Model):
     text: Optional[str] = None
     icd10: Optional[str] = Field(None, pattern=r"^[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+    status: Literal["confirmed", "suspected", "rule_out"] = "confirmed"  # "rule out" / "possible" / "suspected"
+    body_region: Optional[Region] = None  # the region the diagnosis is of, where it matters for a multi-region claim
 
     @model_validator(mode="after")
     def _text_or_code(self):
@@ -94,31 +123,39 @@ class Diagnosis(_Model):
 
 class Pain(_Model):
     current: Optional[float] = Field(None, ge=0, le=10)
+    low: Optional[float] = Field(None, ge=0, le=10)  # a range as the records give it: "4-8/10"
+    high: Optional[float] = Field(None, ge=0, le=10)
     with_medication: Optional[float] = Field(None, ge=0, le=10)
     without_medication: Optional[float] = Field(None, ge=0, le=10)
 
+    @model_validator(mode="after")
+    def _range_in_order(self):
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError("pain.low is above pain.high")
+        return self
 
-RADICULAR_TESTS = ("straight_leg_raise", "seated_root_test", "spurling", "dermatomal_sensory_deficit",
-                   "myotomal_weakness", "reflex_change", "radicular_pain_distribution")
+
+Side = Literal["left", "right", "bilateral"]
 
 
 class ExamFinding(_Model):
-    finding: Literal[RADICULAR_TESTS + ("tenderness", "spasm", "reduced_range_of_motion", "trigger_points",
-                                        "axial_loading_test", "sacroiliac_provocation", "weakness", "other")]
+    finding: Finding
     result: Literal["positive", "negative"] = "positive"
     region: Optional[Region] = None
     level: Optional[str] = None
-    side: Optional[Literal["left", "right", "bilateral"]] = None
+    side: Optional[Side] = None
     note: Optional[str] = None
 
 
 class ImagingStudy(_Model):
-    modality: Literal["xray", "mri", "ct", "emg_ncs", "bone_scan", "ultrasound"]
+    modality: Modality  # an imaging or electrodiagnostic category, or unspecified when the records do not name it
     region: Region
+    side: Optional[Side] = None
     date: Optional[Date] = None
     official_report: Doc = None
     findings: Optional[str] = None
     nerve_root_compromise: Doc = None
+    levels: list[SpinalLevel] = []  # spinal levels where the report shows the pathology
 
 
 class TreatmentCourse(_Model):
@@ -127,7 +164,8 @@ class TreatmentCourse(_Model):
     sessions: Optional[int] = Field(None, ge=0, le=1000)
     start: Optional[Date] = None
     end: Optional[Date] = None
-    functional_improvement: Doc = None
+    functional_improvement: Doc = None  # objective, measured functional improvement (8 CCR 9792.20)
+    reported_improvement: Doc = None  # the patient or provider reports it helped (pain relief), without measures
     note: Optional[str] = None
 
 
@@ -136,16 +174,19 @@ class Medication(_Model):
     dose: Optional[str] = None
     frequency: Optional[str] = None
     daily_mg: Optional[float] = Field(None, gt=0, le=100000)  # mg/day of the active drug (mcg/h for patches)
-    form: Optional[Literal["oral", "topical", "transdermal", "injection", "other"]] = None
+    form: Optional[Literal["oral", "oral_liquid", "topical", "transdermal", "injection", "other"]] = None
     ingredients: Optional[list[str]] = None  # a compounded product's ingredients
+    compounded: Doc = None  # a compounded (or proprietary combination) product, whether or not its ingredients are listed
+    refills: Optional[int] = Field(None, ge=0, le=12)
     weeks_used: Optional[int] = Field(None, ge=0, le=2000)
     long_term: Doc = None
 
 
 class OpioidMonitoring(_Model):
-    """Ongoing opioid management as documented at the visit: true means the domain was assessed and
-    documented (e.g. adverse_effects: true = side effects were reviewed), false means the records show it was
-    not, absent means the records do not say. functional_benefit: improved function and pain from the opioid."""
+    """Opioid management as documented: true means the domain was assessed and documented (e.g. adverse_effects:
+    true = side effects were reviewed), false means the records show it was not, absent means the records do not
+    say. functional_benefit: improved function and pain from the opioid. cures_checked: the state prescription
+    database (CURES / PDMP) was queried; risk_screening: a risk of misuse screen (ORT, SOAPP, ...) was done."""
     analgesia: Doc = None
     activities_of_daily_living: Doc = None
     adverse_effects: Doc = None
@@ -153,6 +194,8 @@ class OpioidMonitoring(_Model):
     urine_drug_screen: Doc = None
     agreement: Doc = None
     functional_benefit: Doc = None
+    cures_checked: Doc = None
+    risk_screening: Doc = None
 
 
 class Frequency(_Model):
@@ -166,8 +209,35 @@ class Purpose(_Model):
     text: Optional[str] = None
 
 
+SurgicalApproach = Literal["arthroscopic", "open", "minimally_invasive"]
+
+
 class AfterSurgery(_Model):
     procedure: Procedure
+    date: Optional[Date] = None
+    approach: Optional[SurgicalApproach] = None
+
+
+class Surgery(_Model):
+    """A surgery in the history (performed), with its date where the records give it."""
+    procedure: Optional[Procedure] = None
+    text: Optional[str] = None
+    date: Optional[Date] = None
+    body_region: Optional[Region] = None
+    side: Optional[Side] = None
+    approach: Optional[SurgicalApproach] = None
+
+    @model_validator(mode="after")
+    def _named(self):
+        if not self.procedure and not self.text:
+            raise ValueError("a surgery needs a procedure or text")
+        return self
+
+
+class UtilizationReview(_Model):
+    """What utilization review decided on this item before the dispute; the dispute is over the request as made."""
+    decision: Literal["non_certified", "modified", "certified"]
+    authorized_quantity: Optional[int] = Field(None, ge=0, le=1000)  # the part UR authorised (modified)
     date: Optional[Date] = None
 
 
@@ -183,24 +253,44 @@ class RequestedItem(_Model):
     category: Category
     description: str = Field(min_length=1)
     body_region: Optional[Region] = None
+    body_regions: list[Region] = []  # several regions on one item (each is judged; all must be supported)
+    side: Optional[Side] = None
     quantity: Optional[int] = Field(None, ge=0, le=1000)
-    unit: Optional[Literal["visits", "sessions", "units", "hours_per_week", "days", "weeks", "months", "tablets",
-                           "patches", "injections", "levels", "tests"]] = None
+    unit: Optional[Literal["visits", "sessions", "units", "hours", "hours_per_week", "days", "weeks", "months",
+                           "tablets", "patches", "injections", "levels", "tests"]] = None
     frequency: Optional[Frequency] = None
     purpose: Optional[Purpose] = None
+    rule_out: list[str] = []  # what a study or consultation is meant to rule out or confirm (wording, as diagnoses)
     medication: Optional[Medication] = None
     procedure: Optional[Procedure] = None  # the surgery requested
+    procedures: list[Procedure] = []  # further procedures of the same surgery
+    surgical_approach: Optional[SurgicalApproach] = None
     after_surgery: Optional[AfterSurgery] = None  # postsurgical treatment: the surgery it follows
+    depends_on: Optional[str] = Field(None, pattern=r"^[A-Za-z0-9_.-]{1,40}$")  # the item it serves (a surgery)
     levels: Optional[int] = Field(None, ge=1, le=10)  # spinal levels to be treated
+    spinal_levels: list[SpinalLevel] = []  # which levels, as written: L4-L5, L5-S1, C5-C6
     approach: Optional[Literal["transforaminal", "interlaminar", "caudal"]] = None
+    retrospective: bool = False
+    date_of_service: Optional[Date] = None  # a retrospective request's date of service
+    ur: Optional[UtilizationReview] = None
     documentation: Statements = {}  # statements about this item; they override the request's
     real_outcome: Optional[RealOutcome] = None
 
     @model_validator(mode="after")
-    def _medication_matches_category(self):
+    def _consistent(self):
         if self.medication is not None and self.category != "medication":
             raise ValueError("medication is only for items of category medication")
+        if self.depends_on == self.id:
+            raise ValueError("an item cannot depend on itself")
+        if self.ur is not None and self.ur.authorized_quantity is not None and self.quantity is not None \
+                and self.ur.authorized_quantity > self.quantity:
+            raise ValueError("ur.authorized_quantity is above the quantity requested")
         return self
+
+    @property
+    def regions(self):
+        """Every body region the item names, in order (body_region first)."""
+        return list(dict.fromkeys(([self.body_region] if self.body_region else []) + list(self.body_regions)))
 
 
 class Request(_Model):
@@ -211,12 +301,14 @@ class Request(_Model):
     body_regions: list[Region] = []
     diagnoses: list[Diagnosis] = []
     work_status: Optional[Literal["full_duty", "modified_duty", "not_working", "unknown"]] = None
+    job_physical_demand: Optional[Literal["sedentary", "light", "medium", "heavy", "very_heavy"]] = None
     pain: Pain = Pain()
     clinical_course: Optional[Literal["stable", "improving", "worsening", "acute_flare"]] = None
     exam: list[ExamFinding] = []
     red_flags: Optional[list[str]] = None  # absent: not documented; []: documented that there are none
     new_neurological_deficit: Doc = None
     imaging: list[ImagingStudy] = []
+    surgeries: list[Surgery] = []  # surgical history
     treatment_history: Optional[list[TreatmentCourse]] = None  # absent: not documented
     medications: Optional[list[Medication]] = None  # absent: no medication list provided
     opioid_monitoring: OpioidMonitoring = OpioidMonitoring()
@@ -237,6 +329,10 @@ class Request(_Model):
     def _dates_in_order(self):
         if self.injury.date and self.injury.date > self.review_date:
             raise ValueError("injury.date is after review_date")
+        ids = {item.id for item in self.items}
+        for item in self.items:
+            if item.depends_on is not None and item.depends_on not in ids:
+                raise ValueError(f"items: depends_on names no item of this request")
         return self
 
 
@@ -257,7 +353,11 @@ def request_json_schema():
     schema = Request.model_json_schema()
     by_property = {"category": sorted(vocab.categories), "modality": sorted(vocab.categories),
                    "body_region": list(vocab.body_regions), "region": list(vocab.body_regions),
-                   "body_regions": list(vocab.body_regions), "procedure": sorted(vocab.procedures)}
+                   "body_regions": list(vocab.body_regions), "procedure": sorted(vocab.procedures),
+                   "procedures": sorted(vocab.procedures), "finding": sorted(vocab.exam_findings),
+                   "spinal_levels": None, "levels": None}
+    # the same property name means something else in some models
+    by_model = {"ImagingStudy": {"modality": vocab.study_categories() + ["unspecified"]}}
 
     def strings(node):  # the string schemas inside a property: direct, optional (anyOf) or a list's items
         if node.get("type") == "string":
@@ -265,11 +365,14 @@ def request_json_schema():
         for sub in node.get("anyOf", []) + ([node["items"]] if "items" in node else []):
             yield from strings(sub)
 
-    for model in [schema] + list(schema.get("$defs", {}).values()):
+    for title, model in [("Request", schema)] + list(schema.get("$defs", {}).items()):
         for name, prop in model.get("properties", {}).items():
-            if name in by_property:
+            values = by_model.get(title, {}).get(name, by_property.get(name))
+            if name in ("spinal_levels", "levels") and prop.get("type") == "array":
+                prop["items"] = {"type": "string", "pattern": _LEVEL.pattern}
+            elif values is not None:
                 for node in strings(prop):
-                    node["enum"] = by_property[name]
+                    node["enum"] = values
             if name == "documentation":
                 prop["propertyNames"] = {"enum": sorted(vocab.documentation)}
     return schema

@@ -2,7 +2,7 @@
 import datetime as dt
 import random
 
-from .model import RADICULAR_TESTS, OpioidMonitoring, parse_request
+from .model import OpioidMonitoring, parse_request
 from .vocabulary import load_vocabulary
 
 _DRUGS = ["Norco 10/325 mg", "tramadol 50 mg", "Medrol dosepak", "naproxen 550 mg", "Flexeril 7.5 mg",
@@ -11,6 +11,7 @@ _INGREDIENTS = ["ketoprofen", "gabapentin", "cyclobenzaprine", "lidocaine", "cap
                 "camphor"]
 _DX = ["myalgia and myositis", "lumbago", "cervicalgia", "lumbar sprain/strain", "lumbosacral radiculitis",
        "complex regional pain syndrome", "lumbar disc displacement", "knee pain", "chronic pain syndrome"]
+_LEVELS = ["L3-L4", "L4-L5", "L5-S1", "C5-C6", "C6-C7"]
 _CODES = ["M79.1", "M54.5", "M54.2", "S33.5XXA", "M54.16", "G90.5", "M51.26", None]
 
 
@@ -28,7 +29,8 @@ def _diagnosis(rng, vocab):
         spec = vocab.dx_groups[rng.choice(sorted(vocab.dx_groups))]
         code = next((c for c in spec["icd10"] if len(c) >= 3), None)
         return {"icd10": code} if code and rng.random() < 0.5 else {"text": spec["label"]}
-    return {"text": rng.choice(_DX), **({"icd10": c} if (c := rng.choice(_CODES)) else {})}
+    status = {"status": rng.choice(["suspected", "rule_out"])} if rng.random() < 0.15 else {}
+    return {"text": rng.choice(_DX), **({"icd10": c} if (c := rng.choice(_CODES)) else {}), **status}
 
 
 def _drug(rng, vocab):
@@ -55,18 +57,32 @@ def random_request_data(rng, n_items=None):
         data["red_flags"] = rng.choice([[], ["progressive weakness"]])
     if (v := _tri(rng)) is not None:
         data["new_neurological_deficit"] = v
-    data["exam"] = [{"finding": rng.choice(RADICULAR_TESTS + ("tenderness", "spasm")),
+    findings = sorted(vocab.exam_findings)
+    data["exam"] = [{"finding": rng.choice(findings),
                      "result": rng.choice(["positive", "negative"]), "region": rng.choice(regions)}
                     for _ in range(rng.randrange(0, 4))]
-    data["imaging"] = [{"modality": rng.choice(["mri", "ct", "xray", "emg_ncs"]), "region": rng.choice(regions),
+    data["imaging"] = [{"modality": rng.choice(["mri", "ct", "xray", "emg_ncs", "emg", "ncs", "unspecified"]),
+                        "region": rng.choice(regions),
                         **({"official_report": v} if (v := _tri(rng)) is not None else {}),
-                        **({"nerve_root_compromise": v} if (v := _tri(rng)) is not None else {})}
+                        **({"nerve_root_compromise": v} if (v := _tri(rng)) is not None else {}),
+                        **({"levels": rng.sample(_LEVELS, rng.randrange(1, 3))} if rng.random() < 0.3 else {})}
                        for _ in range(rng.randrange(0, 3))]
+    if "injury" in data and rng.random() < 0.3:
+        data["injury"]["symptom_onset"] = (review - dt.timedelta(days=rng.randrange(0, 400))).isoformat()
+    if rng.random() < 0.3:
+        data["injury"] = dict(data.get("injury", {}), severity=rng.choice(["minor", "moderate", "severe"]))
+    if rng.random() < 0.3:
+        data["job_physical_demand"] = rng.choice(["sedentary", "light", "medium", "heavy", "very_heavy"])
+    data["patient"] = {k: v for k in ("homebound", "lives_alone") if (v := _tri(rng)) is not None}
+    if rng.random() < 0.3:
+        data["surgeries"] = [{"procedure": rng.choice(sorted(vocab.procedures)),
+                              "date": (review - dt.timedelta(days=rng.randrange(0, 400))).isoformat()}]
     if rng.random() < 0.7:
         data["treatment_history"] = [
             {"modality": rng.choice(categories),
              **({"sessions": s} if (s := _maybe(rng, rng.randrange(0, 30), 0.6)) is not None else {}),
-             **({"functional_improvement": v} if (v := _tri(rng)) is not None else {})}
+             **({"functional_improvement": v} if (v := _tri(rng)) is not None else {}),
+             **({"reported_improvement": v} if (v := _tri(rng)) is not None else {})}
             for _ in range(rng.randrange(0, 4))]
     if rng.random() < 0.7:
         data["medications"] = [{"name": _drug(rng, vocab), **({"daily_mg": rng.choice([20, 40, 90])} if rng.random() < 0.6 else {})}
@@ -79,6 +95,14 @@ def random_request_data(rng, n_items=None):
         item = {"id": f"item-{n + 1}", "category": category, "description": f"synthetic {category}"}
         if rng.random() < 0.8:
             item["body_region"] = rng.choice(regions)
+            if rng.random() < 0.15:
+                item["body_regions"] = rng.sample(regions, 2)
+        if rng.random() < 0.3:
+            item["side"] = rng.choice(["left", "right", "bilateral"])
+        if rng.random() < 0.15:
+            item["rule_out"] = [rng.choice(_DX)]
+        if rng.random() < 0.15:
+            item["ur"] = {"decision": rng.choice(["non_certified", "modified"])}
         if rng.random() < 0.8:
             item["quantity"] = rng.randrange(1, 30)
         if rng.random() < 0.5:
@@ -91,7 +115,9 @@ def random_request_data(rng, n_items=None):
                                   **({"daily_mg": rng.choice([10, 30, 60, 120, 200])} if rng.random() < 0.6 else {}),
                                   **({"weeks_used": rng.randrange(0, 60)} if rng.random() < 0.5 else {}),
                                   **({"form": rng.choice(["oral", "topical", "transdermal"])} if rng.random() < 0.5 else {}),
-                                  **({"ingredients": rng.sample(_INGREDIENTS, rng.randrange(1, 4))} if rng.random() < 0.3 else {})}
+                                  **({"ingredients": rng.sample(_INGREDIENTS, rng.randrange(1, 4))} if rng.random() < 0.3 else {}),
+                                  **({"compounded": v} if rng.random() < 0.2 and (v := _tri(rng)) is not None else {}),
+                                  **({"refills": rng.randrange(0, 4)} if rng.random() < 0.3 else {})}
         item["documentation"] = {k: v for k in rng.sample(sorted(vocab.documentation), 3) if (v := _tri(rng)) is not None}
         if category == "surgery" or rng.random() < 0.2:
             key = rng.choice(sorted(vocab.procedures))
@@ -99,6 +125,8 @@ def random_request_data(rng, n_items=None):
                 key if category == "surgery" else {"procedure": key, "date": (review - dt.timedelta(days=rng.randrange(0, 400))).isoformat()})
         if category in ("epidural_steroid_injection", "facet_block", "radiofrequency_ablation") and rng.random() < 0.7:
             item["levels"] = rng.randrange(1, 5)
+            if rng.random() < 0.5:
+                item["spinal_levels"] = rng.sample(_LEVELS, rng.randrange(1, 3))
             item["approach"] = rng.choice(["transforaminal", "interlaminar", "caudal"])
         items.append(item)
     data["items"] = items

@@ -9,7 +9,8 @@ from ..errors import InputError
 from ..paths import rules_dir
 from .positions import load_file
 
-SECTIONS = ("categories", "body_regions", "groups", "drugs", "documentation", "procedures", "nerve_regions")
+SECTIONS = ("categories", "body_regions", "groups", "drugs", "documentation", "procedures", "nerve_regions",
+            "exam_findings")
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Vocabulary:
     documentation: dict  # statement key -> description
     procedures: dict  # key -> {label, region}
     nerve_regions: dict = None  # spinal region -> [limb regions it supplies]
+    exam_findings: dict = None  # finding -> {label, tags: [...], phrases: [...]}
 
     def same_nerves(self, region, other):
         """Whether findings in `other` bear on `region` (the same region, or a spine region and its limb)."""
@@ -62,6 +64,17 @@ class Vocabulary:
 
     def drug_classes(self):
         return sorted({spec["class"] for spec in self.drugs.values()})
+
+    def study_categories(self):
+        """Categories that are imaging or electrodiagnostic studies (what an imaging record's modality may be)."""
+        return sorted(c for c, spec in self.categories.items() if spec.get("study"))
+
+    def finding_tags(self):
+        """Every tag of the exam findings, sorted (each is a fact exam_<tag>)."""
+        return sorted({t for spec in (self.exam_findings or {}).values() for t in spec.get("tags", ())})
+
+    def findings_tagged(self, tag):
+        return frozenset(f for f, spec in (self.exam_findings or {}).items() if tag in spec.get("tags", ()))
 
     def category_kind(self, category):
         spec = self.categories.get(category)
@@ -107,7 +120,8 @@ def load_vocabulary(root=None):
                                  line=positions.line_of(("groups", name, "patterns", i))) from None
         groups[name] = {"label": spec.get("label", name), "icd10": list(spec.get("icd10", [])), "patterns": compiled}
     plain = {s: {k: v[0] for k, v in merged.get(s, {}).items()}
-             for s in ("categories", "drugs", "documentation", "procedures", "nerve_regions")}
+             for s in ("categories", "drugs", "documentation", "procedures", "nerve_regions", "exam_findings")}
     return Vocabulary(categories=plain["categories"], body_regions=tuple(merged.get("body_regions", ())),
                       dx_groups=groups, drugs=plain["drugs"], documentation=plain["documentation"],
-                      procedures=plain["procedures"], nerve_regions=plain["nerve_regions"])
+                      procedures=plain["procedures"], nerve_regions=plain["nerve_regions"],
+                      exam_findings=plain["exam_findings"])

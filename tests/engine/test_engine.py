@@ -25,7 +25,7 @@ def test_durable_and_reference_agree_on_random_requests(durable, reference, libr
     for request in requests:
         signature = _signature(durable, request)
         assert signature == _signature(reference, request), request.request_id
-        seen |= {(entry[2], entry[3]) for entry in signature if len(entry) == 4}
+        seen |= {(entry[3], entry[4]) for entry in signature if len(entry) == 5}
     results = {r for _, r in seen}
     assert results == {"met", "unmet", "not_documented"}
     exercised = {c for c, _ in seen}
