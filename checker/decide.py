@@ -3,7 +3,7 @@ MTUS topics first; a non-MTUS guideline only where no MTUS topic applies, or whe
 quantity open (it has quantity caps, none of which applies to the documented diagnoses)."""
 from dataclasses import dataclass, replace
 
-from .library.snippets import render
+from .library.snippets import at_pages, render
 from .request.facts import fact_fields
 
 FAILING = ("unmet", "not_documented")
@@ -69,7 +69,10 @@ def _context(values, item, request, crit=None, supported=None):
     ctx.update(values)
     ctx.update(description=item.description, supported=supported,
                max=crit.cap.max if crit is not None and crit.cap is not None else None,
-               diagnoses=", ".join(d.text or d.icd10 for d in request.diagnoses))
+               diagnoses=", ".join(d.text or d.icd10 for d in request.diagnoses),
+               citation_section=crit.citation.section if crit is not None else "",
+               citation_pages=crit.citation.pages if crit is not None else "",
+               at_pages=at_pages(crit.citation.pages) if crit is not None else "")
     return ctx
 
 

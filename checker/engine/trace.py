@@ -41,7 +41,7 @@ def build_trace(library, request_facts, hits):
     for item in request_facts.items:
         topics = []
         for topic in library.topics:
-            if ("topic", topic.id, item.key) not in hits:
+            if ("topic", topic.key, item.key) not in hits:
                 continue
             results = []
             for crit in topic.criteria:

@@ -1,5 +1,7 @@
 """A rule's examples are request fragments: they are laid over a minimal request for the topic (dated the day
 its edition takes effect, one item of its first category) and must give the expected result."""
+import datetime as dt
+
 from ..request.model import parse_request
 
 
@@ -10,9 +12,22 @@ def _merge(base, extra):
     return out
 
 
+def _shift(node, delta):
+    if isinstance(node, dt.date):
+        return node + delta
+    if isinstance(node, dict):
+        return {k: _shift(v, delta) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_shift(v, delta) for v in node]
+    return node
+
+
 def example_data(topic, example, criterion=None):
-    """The full request mapping for one example of a criterion of `topic` (dated when the criterion takes effect)."""
+    """The full request mapping for one example of a criterion of `topic` (dated when the criterion takes effect).
+    In a later edition's span, the example's own dates move with it, keeping their distance from the review date."""
     fragment = dict(example.request)
+    if criterion is not None and criterion.written_for and criterion.effective_from != criterion.written_for:
+        fragment = _shift(fragment, criterion.effective_from - criterion.written_for)
     item_extra = fragment.pop("item", {})
     item = _merge({"id": "item-1", "category": topic.selectors[0][0], "description": topic.title}, item_extra)
     start = criterion.effective_from if criterion is not None else topic.effective_from

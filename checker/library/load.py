@@ -30,8 +30,11 @@ class CitationSpec(_Spec):
 
 
 class Confirmation(_Spec):
-    source: Literal["seed_letter", "regulation", "secondary", "recalled"]
+    source: Literal["seed_letter", "imr_letter", "regulation", "secondary", "recalled"]
     note: str = Field(min_length=1)
+    # imr_letter: a real IMR letter quoting the guideline: the case number(s) and the words quoted
+    letters: list[str] = []
+    quote: Optional[str] = None
 
 
 class Example(_Spec):
@@ -55,15 +58,20 @@ class CapSpec(_Spec):
 
 
 class Effective(_Spec):
-    from_: dt.date = Field(alias="from")
+    from_: Optional[dt.date] = Field(None, alias="from")
     to: Optional[dt.date] = None
 
 
 class CriterionSpec(_Spec):
     id: str = Field(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)+$")
     title: str = Field(min_length=1)
-    effect: Literal["requirement", "cap", "not_recommended", "informational"]
-    effective: Optional[Effective] = None  # narrower than the topic's, e.g. when a cited regulation was re-lettered
+    effect: Literal["requirement", "expected", "cap", "not_recommended", "informational"]
+    effective: Optional[Effective] = None  # narrower than the topic's: a criterion added or withdrawn on a date
+    # expected: documentation the guideline expects (the report asks for it) that does not decide the item;
+    # `why` gives the guideline's wording that makes it so
+    why: Optional[str] = None
+    # not_recommended: the guideline's own word for it
+    status: Literal["not_recommended", "under_study"] = "not_recommended"
     citation: CitationSpec = CitationSpec()
     applies_when: Optional[dict] = None
     condition: Optional[dict] = None  # requirement: must hold
@@ -83,17 +91,45 @@ class Selector(_Spec):
 class TopicSpec(_Spec):
     topic: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     title: str = Field(min_length=1)
-    edition: str = Field(min_length=1)
-    tier: Literal["mtus", "non_mtus"]
+    edition: str = Field(min_length=1)  # an edition of library.yaml; tier and dates come from it
+    supersedes: list[str] = []  # topics of older editions this one replaces from its first day
     citation: CitationSpec
     letter_terms: list[str] = Field(min_length=1)
-    effective: Effective
+    effective: Effective = Effective()  # narrower than the edition's span (and its successors')
     applies_to: list[Selector] = Field(min_length=1)
     statement: str = Field(min_length=1)
     # true when the guideline recommends the treatment but gives no quantity (e.g. ACOEM-era physical therapy):
     # the quantity is then judged under the next guideline in the evidence search sequence.
     defers_quantity: bool = False
     criteria: list[CriterionSpec] = Field(min_length=1)
+
+
+class Withdrawal(_Spec):
+    topic: str
+    reason: str = Field(min_length=1)  # why, with the new edition's own words or citation
+
+
+class EditionSpec(_Spec):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    label: str = Field(min_length=1)
+    tier: Literal["mtus", "non_mtus"]
+    guideline: str = Field(min_length=1)  # the citation title of its topics, as letters write it
+    from_: dt.date = Field(alias="from")
+    to: Optional[dt.date] = None
+    replaces: Optional[str] = None  # the edition it replaced: that edition's topics carry forward into this one
+    withdraws: list[Withdrawal] = []  # topics of the replaced edition that do not carry forward
+
+
+@dataclass(frozen=True)
+class Edition:
+    id: str
+    label: str
+    tier: str
+    guideline: str
+    start: dt.date
+    end: object  # date or None
+    replaces: object  # edition id or None
+    withdraws: dict  # topic id -> reason
 
 
 @dataclass(frozen=True)
@@ -126,6 +162,9 @@ class Criterion:
     line: int
     effective_from: dt.date
     effective_to: object  # date or None
+    why: str = ""  # expected criteria: the guideline's wording that makes it documentation to ask for, not decide on
+    written_for: object = None  # the first day the criterion is in force (its examples' dates are relative to it)
+    status: str = "not_recommended"  # not_recommended criteria: not_recommended | under_study
 
     @property
     def key(self):
@@ -152,6 +191,12 @@ class Topic:
     criteria: tuple
     file: str
     defers_quantity: bool = False
+    origin: str = ""  # the edition the topic was written for, when it carries forward into a later one
+
+    @property
+    def key(self):
+        """Unique across the library: a topic carried through several editions has one key per span."""
+        return f"{self.id}@{self.effective_from.isoformat()}"
 
     def in_force(self, day):
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
@@ -176,6 +221,7 @@ class Library:
     tier_labels: dict
     topics: tuple
     periods: tuple = ()
+    editions: tuple = ()
 
     def period_for(self, day):
         """The MTUS period governing a review date, or None before the first."""
@@ -184,8 +230,13 @@ class Library:
     def criteria(self):
         return [c for t in self.topics for c in t.criteria]
 
-    def topic(self, topic_id):
-        return next(t for t in self.topics if t.id == topic_id)
+    def topic(self, topic_id, day=None):
+        """A topic by id (its span in force on `day`, else its first)."""
+        spans = [t for t in self.topics if t.id == topic_id]
+        return next((t for t in spans if day is not None and t.in_force(day)), spans[0])
+
+    def edition(self, edition_id):
+        return next(e for e in self.editions if e.id == edition_id)
 
 
 def _error(file, positions, loc, message):
@@ -210,19 +261,136 @@ def _citation(base, override, tier, terms):
                     tier=tier, url=override.url or base.url or "", terms=tuple(terms))
 
 
-def load_topic(path, fields, categories):
-    """Load and validate one topic file."""
+_DAY = dt.timedelta(days=1)
+_NOT_DATED = ("examples",)  # example requests are request data, never dated values
+
+
+def _key_day(key, editions):
+    return key if isinstance(key, dt.date) else editions[key].start
+
+
+def _is_dated(node, editions):
+    """A dated value: a mapping whose keys are all dates or edition ids ({2009-07-18: a, cpmtg-2016: b})."""
+    return isinstance(node, dict) and bool(node) and all(
+        isinstance(k, dt.date) or (isinstance(k, str) and k in editions) for k in node)
+
+
+def _change_days(node, editions, out):
+    if _is_dated(node, editions):
+        out.update(_key_day(k, editions) for k in node)
+        for value in node.values():
+            _change_days(value, editions, out)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key not in _NOT_DATED:
+                _change_days(value, editions, out)
+    elif isinstance(node, list):
+        for value in node:
+            _change_days(value, editions, out)
+    return out
+
+
+class _Undated(Exception):
+    def __init__(self, loc):
+        self.loc = loc
+
+
+def _resolve(node, day, editions, loc=()):
+    """The topic data as in force on `day`: every dated value replaced by the value of its latest date <= day."""
+    if _is_dated(node, editions):
+        due = [(d, k) for k in node if (d := _key_day(k, editions)) <= day]
+        if not due:
+            raise _Undated(loc)
+        key = max(due, key=lambda x: x[0])[1]
+        return _resolve(node[key], day, editions, loc + (key,))
+    if isinstance(node, dict):
+        return {k: (v if k in _NOT_DATED else _resolve(v, day, editions, loc + (k,))) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_resolve(v, day, editions, loc + (i,)) for i, v in enumerate(node)]
+    return node
+
+
+@dataclass(frozen=True)
+class _Header:
+    """What a topic file says about where it stands among editions, read before the rest is resolved."""
+    path: object
+    data: dict
+    positions: object
+    id: str
+    edition: object  # Edition
+    supersedes: tuple
+    start: dt.date
+    end: object  # the date given by effective.to, or None
+    explicit_end: bool
+
+
+def _header(path, editions):
     data, positions = load_file(path)
     if not isinstance(data, dict):
         raise InputError(path, "a topic file is a mapping")
+    topic_id, edition_id = data.get("topic"), data.get("edition")
+    if not isinstance(topic_id, str):
+        raise _error(path, positions, ("topic",), "a topic file needs topic: <id>")
+    if edition_id not in editions:
+        raise _error(path, positions, ("edition",), f"unknown edition (known: {', '.join(sorted(editions))})")
+    edition = editions[edition_id]
+    effective = data.get("effective") or {}
+    supersedes = data.get("supersedes") or []
+    if not isinstance(effective, dict) or not isinstance(supersedes, list):
+        raise _error(path, positions, ("effective",), "effective is {from, to}; supersedes a list of topic ids")
+    start = effective.get("from") or edition.start
+    end = effective.get("to")
+    if not isinstance(start, dt.date) or (end is not None and not isinstance(end, dt.date)):
+        raise _error(path, positions, ("effective",), "effective dates are YYYY-MM-DD")
+    if start < edition.start or (edition.end is not None and start > edition.end):
+        raise _error(path, positions, ("effective", "from"), f"effective.from lies outside edition {edition.id}")
+    if end is not None and end < start:
+        raise _error(path, positions, ("effective", "to"), "effective.to is before effective.from")
+    return _Header(path, data, positions, topic_id, edition, tuple(supersedes), start, end, "to" in effective)
+
+
+def _spans(header, editions, successors, superseded_on):
+    """(edition, from, to) spans of a topic: its own edition, then every edition that replaced it, until one
+    withdraws it, another topic supersedes it, or its own effective.to."""
+    spans, edition, start = [], header.edition, header.start
+    while True:
+        end = edition.end
+        if header.explicit_end and (end is None or (header.end is not None and header.end <= end)):
+            spans.append((edition, start, header.end))
+            break
+        spans.append((edition, start, end))
+        successor = successors.get(edition.id)
+        if successor is None or header.id in successor.withdraws or end is None:
+            break
+        edition, start = successor, successor.start
+    cut = superseded_on.get(header.id)
+    if cut is not None:
+        spans = [(e, a, b if b is not None and b < cut else cut - _DAY) for e, a, b in spans if a < cut]
+    return spans
+
+
+def _segments(header, spans, editions):
+    """The spans split wherever a dated value of the topic changes."""
+    days = _change_days(header.data, editions, set())
+    out = []
+    for edition, start, end in spans:
+        cuts = sorted(d for d in days if start < d and (end is None or d <= end))
+        bounds = [start] + cuts
+        for i, a in enumerate(bounds):
+            b = bounds[i + 1] - _DAY if i + 1 < len(bounds) else end
+            out.append((edition, a, b))
+    return out
+
+
+def build_topic(header, data, fields, categories, edition, start, end, overall):
+    """One span of a topic: its data resolved for the span, validated, conditions parsed."""
+    path, positions = header.path, header.positions
     try:
         spec = TopicSpec.model_validate(data)
     except ValidationError as exc:
         raise from_validation(path, exc, positions) from None
-    if not spec.citation.guideline or not spec.citation.section:
-        raise _error(path, positions, ("citation",), "a topic citation needs guideline and section")
-    if spec.effective.to is not None and spec.effective.to < spec.effective.from_:
-        raise _error(path, positions, ("effective", "to"), "effective.to is before effective.from")
+    if not spec.citation.section:
+        raise _error(path, positions, ("citation",), "a topic citation needs a section")
     selectors, seen = [], set()
     for i, sel in enumerate(spec.applies_to):
         if sel.category not in categories:
@@ -232,41 +400,92 @@ def load_topic(path, fields, categories):
                          "one selector per category (combine alternatives with any:)")
         seen.add(sel.category)
         selectors.append((sel.category, _cond(path, positions, sel.when, fields, ("applies_to", i, "when"))))
-    topic_cite = _citation(spec.citation, CitationSpec(), spec.tier, spec.letter_terms)
+    base = spec.citation.model_copy(update={"guideline": spec.citation.guideline or edition.guideline})
+    topic_cite = _citation(base, CitationSpec(), edition.tier, spec.letter_terms)
     criteria = []
     for i, c in enumerate(spec.criteria):
         loc = ("criteria", i)
-        start, end = spec.effective.from_, spec.effective.to
-        if c.effective is not None:
-            start, end = c.effective.from_, c.effective.to
-            if start < spec.effective.from_ or (spec.effective.to is not None and (end is None or end > spec.effective.to)) \
-                    or (end is not None and end < start):
-                raise _error(path, positions, loc + ("effective",), "a criterion's effective dates must lie within the topic's")
-        if c.effect in ("requirement", "informational"):
-            if c.condition is None or c.when is not None or c.cap is not None:
-                raise _error(path, positions, loc, f"{'a requirement' if c.effect == 'requirement' else 'an informational criterion'} has a condition (and no when/cap)")
-            cond = _cond(path, positions, c.condition, fields, loc + ("condition",))
-        elif c.effect == "not_recommended":
-            if c.when is None or c.condition is not None or c.cap is not None:
-                raise _error(path, positions, loc, "a not_recommended criterion has a when (and no condition/cap)")
-            cond = conditions.Not(_cond(path, positions, c.when, fields, loc + ("when",)))
-        else:
-            if c.cap is None or c.condition is not None or c.when is not None:
-                raise _error(path, positions, loc, "a cap criterion has a cap (and no condition/when)")
-            cond = conditions.Leaf(c.cap.fact, "lte", c.cap.max)
+        own_from = c.effective.from_ if c.effective else None
+        own_to = c.effective.to if c.effective else None
+        if (own_from is not None and (own_from < overall[0] or (overall[1] is not None and own_from > overall[1]))) \
+                or (own_to is not None and own_to < (own_from or overall[0])):
+            raise _error(path, positions, loc + ("effective",), "a criterion's effective dates must lie within the topic's")
+        c_from = max(own_from or start, start)
+        ends = [d for d in (own_to, end) if d is not None]
+        c_to = min(ends) if ends else None
+        if c_to is not None and c_to < c_from:
+            continue  # not in force in this span
+        cond = _criterion_condition(path, positions, c, fields, loc)
         expects = {e.expect for e in c.examples}
         if "met" not in expects or not expects & {"unmet", "not_documented"}:
             raise _error(path, positions, loc + ("examples",), "examples need one that meets the criterion and one that fails it")
+        if c.effect == "expected" and not c.why:
+            raise _error(path, positions, loc, "an expected criterion says why it does not decide (why: the guideline's wording)")
         criteria.append(Criterion(
-            id=c.id, topic=spec.topic, title=c.title, effect=c.effect, citation=_citation(spec.citation, c.citation, spec.tier, spec.letter_terms),
+            id=c.id, topic=spec.topic, title=c.title, effect=c.effect,
+            citation=_citation(base, c.citation, edition.tier, spec.letter_terms),
             applies_when=_cond(path, positions, c.applies_when, fields, loc + ("applies_when",)),
             condition=cond, cap=c.cap, rationale=c.rationale.model_dump(), remedy=c.remedy,
             confirmed_by=c.confirmed_by, examples=tuple(c.examples), line=positions.line_of(loc),
-            effective_from=start, effective_to=end))
-    return Topic(id=spec.topic, title=spec.title, edition=spec.edition, tier=spec.tier, citation=topic_cite,
-                 letter_terms=tuple(spec.letter_terms), effective_from=spec.effective.from_,
-                 effective_to=spec.effective.to, selectors=tuple(selectors), statement=spec.statement,
-                 criteria=tuple(criteria), file=str(path), defers_quantity=spec.defers_quantity)
+            effective_from=c_from, effective_to=c_to, why=c.why or "", status=c.status,
+            written_for=own_from or overall[0]))
+    if not criteria:
+        raise _error(path, positions, ("criteria",), f"no criterion is in force from {start.isoformat()}")
+    return Topic(id=spec.topic, title=spec.title, edition=edition.id, tier=edition.tier, citation=topic_cite,
+                 letter_terms=tuple(spec.letter_terms), effective_from=start, effective_to=end,
+                 selectors=tuple(selectors), statement=spec.statement, criteria=tuple(criteria), file=str(path),
+                 defers_quantity=spec.defers_quantity,
+                 origin=header.edition.id if header.edition.id != edition.id else "")
+
+
+def _criterion_condition(path, positions, c, fields, loc):
+    if c.effect in ("requirement", "expected", "informational"):
+        if c.condition is None or c.when is not None or c.cap is not None:
+            raise _error(path, positions, loc, f"a{'n' if c.effect != 'requirement' else ''} {c.effect} criterion has a condition (and no when/cap)")
+        return _cond(path, positions, c.condition, fields, loc + ("condition",))
+    if c.effect == "not_recommended":
+        if c.when is None or c.condition is not None or c.cap is not None:
+            raise _error(path, positions, loc, "a not_recommended criterion has a when (and no condition/cap)")
+        return conditions.Not(_cond(path, positions, c.when, fields, loc + ("when",)))
+    if c.cap is None or c.condition is not None or c.when is not None:
+        raise _error(path, positions, loc, "a cap criterion has a cap (and no condition/when)")
+    return conditions.Leaf(c.cap.fact, "lte", c.cap.max)
+
+
+def _carried(raw, data, editions):
+    """A span in a later edition than the topic's own: the guideline is that edition's and the older edition's
+    page numbers do not apply, unless the topic gives dated values for them."""
+    def fix(raw_cite, cite):
+        cite = dict(cite or {})
+        raw_cite = raw_cite or {}
+        if not _is_dated(raw_cite.get("guideline"), editions):
+            cite.pop("guideline", None)
+        if "pages" in cite and not _is_dated(raw_cite.get("pages"), editions):
+            cite["pages"] = ""
+        return cite
+    data = dict(data, citation=fix(raw.get("citation"), data.get("citation")))
+    criteria = []
+    for raw_c, c in zip(raw.get("criteria") or [], data.get("criteria") or []):
+        if isinstance(c, dict) and "citation" in c:
+            c = dict(c, citation=fix(raw_c.get("citation") if isinstance(raw_c, dict) else None, c["citation"]))
+        criteria.append(c)
+    return dict(data, criteria=criteria)
+
+
+def load_topics(path, header, fields, categories, editions, successors, superseded_on):
+    """Every span of one topic file, in date order."""
+    spans = _spans(header, editions, successors, superseded_on)
+    topics = []
+    overall = (spans[0][1], spans[-1][2]) if spans else (header.start, header.end)
+    for edition, start, end in _segments(header, spans, editions):
+        try:
+            data = _resolve(header.data, start, editions)
+        except _Undated as exc:
+            raise _error(path, header.positions, exc.loc, f"a dated value has no value for {start.isoformat()}") from None
+        if edition.id != header.edition.id:
+            data = _carried(header.data, data, editions)
+        topics.append(build_topic(header, data, fields, categories, edition, start, end, overall))
+    return topics
 
 
 def topic_files(root):
@@ -285,8 +504,37 @@ def library_hash(root):
     return digest.hexdigest()
 
 
+def _editions(root, meta, positions):
+    file = root / "library.yaml"
+    editions = {}
+    for i, raw in enumerate(meta.get("editions") or []):
+        try:
+            spec = EditionSpec.model_validate(raw)
+        except ValidationError as exc:
+            err = from_validation(file, exc, positions)
+            raise InputError(file, err.message, field=f"editions[{i}].{err.field}",
+                             line=positions.line_of(("editions", i))) from None
+        if spec.id in editions:
+            raise InputError(file, f"edition {spec.id!r} defined twice", line=positions.line_of(("editions", i)))
+        editions[spec.id] = Edition(spec.id, spec.label, spec.tier, spec.guideline, spec.from_, spec.to,
+                                    spec.replaces, {w.topic: w.reason for w in spec.withdraws})
+    successors = {}
+    for i, e in enumerate(editions.values()):
+        if e.replaces is None:
+            continue
+        if e.replaces not in editions:
+            raise InputError(file, f"edition {e.id} replaces unknown edition {e.replaces!r}", field="replaces",
+                             line=positions.line_of(("editions", i)))
+        if e.replaces in successors:
+            raise InputError(file, f"editions {successors[e.replaces].id} and {e.id} both replace {e.replaces}",
+                             line=positions.line_of(("editions", i)))
+        successors[e.replaces] = e
+    return editions, successors
+
+
 def load_library(root=None):
-    """Load, validate and return the whole rule library; ids must be unique across files."""
+    """Load, validate and return the whole rule library; ids must be unique across files. A topic carries
+    forward into the editions that replaced its own, unless withdrawn or superseded (one span each)."""
     root = Path(root) if root else rules_dir()
     meta, meta_pos = load_file(root / "library.yaml")
     try:
@@ -295,23 +543,38 @@ def load_library(root=None):
         labels = {t["id"]: t["label"] for t in meta["tiers"]}
         periods = tuple(Period(p["id"], p["label"], p["from"], p["to"]) for p in meta["periods"])
     except (KeyError, TypeError):
-        raise InputError(root / "library.yaml", "needs version, tiers [{id, label}] and periods [{id, label, from, to}]",
-                         line=1) from None
+        raise InputError(root / "library.yaml", "needs version, tiers [{id, label}], periods [{id, label, from, to}] "
+                         "and editions", line=1) from None
+    editions, successors = _editions(root, meta, meta_pos)
     vocab = load_vocabulary(str(root))
     fields = fact_fields(vocab)
-    topics, topic_ids, crit_ids = [], {}, {}
+    headers, topic_ids = [], {}
     for path in topic_files(root):
-        topic = load_topic(path, fields, vocab.categories)
-        if topic.id in topic_ids:
-            raise InputError(path, f"topic id {topic.id!r} is also used in {topic_ids[topic.id]}", field="topic", line=1)
-        topic_ids[topic.id] = path
-        for crit in topic.criteria:
-            # editions may share a criterion id for the same idea, but never in force at the same time
-            for other, other_path in crit_ids.get(crit.id, []):
-                if crit.overlaps(other):
-                    raise InputError(path, f"criterion id {crit.id!r} is also used in {other_path} for overlapping dates",
-                                     field="criteria.id", line=crit.line)
-            crit_ids.setdefault(crit.id, []).append((crit, path))
-        topics.append(topic)
+        header = _header(path, editions)
+        if header.id in topic_ids:
+            raise InputError(path, f"topic id {header.id!r} is also used in {topic_ids[header.id]}", field="topic", line=1)
+        topic_ids[header.id] = path
+        headers.append(header)
+    superseded_on = {}
+    for header in headers:
+        for i, old in enumerate(header.supersedes):
+            if old not in topic_ids:
+                raise _error(header.path, header.positions, ("supersedes", i), f"supersedes unknown topic {old!r}")
+            superseded_on[old] = min(superseded_on.get(old, header.start), header.start)
+    for e in editions.values():
+        for old in e.withdraws:
+            if old not in topic_ids:
+                raise InputError(root / "library.yaml", f"edition {e.id} withdraws unknown topic {old!r}", field="withdraws")
+    topics, crit_ids = [], {}
+    for header in headers:
+        for topic in load_topics(header.path, header, fields, vocab.categories, editions, successors, superseded_on):
+            for crit in topic.criteria:
+                # editions may share a criterion id for the same idea, but never in force at the same time
+                for other, other_path in crit_ids.get(crit.id, []):
+                    if crit.overlaps(other):
+                        raise InputError(header.path, f"criterion id {crit.id!r} is also used in {other_path} for "
+                                         f"overlapping dates", field="criteria.id", line=crit.line)
+                crit_ids.setdefault(crit.id, []).append((crit, header.path))
+            topics.append(topic)
     return Library(version=version, sha256=library_hash(root), tiers=tiers, tier_labels=labels, topics=tuple(topics),
-                   periods=periods)
+                   periods=periods, editions=tuple(editions.values()))

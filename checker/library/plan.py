@@ -33,7 +33,7 @@ def compile_plan(library):
         for category, when in topic.selectors:
             checks = by_category.setdefault(category, [])
             base = (when,) if when is not None else ()
-            checks.append(Check("topic", topic.id, base, day_from, day_to))
+            checks.append(Check("topic", topic.key, base, day_from, day_to))
             for crit in topic.criteria:
                 applies = base + ((crit.applies_when,) if crit.applies_when is not None else ())
                 start = _day(crit.effective_from)

@@ -10,7 +10,17 @@ EXTRA_NAMES = {
     "max": "a cap criterion's maximum",
     "supported": "the quantity a cap criterion supports",
     "diagnoses": "the request's diagnoses as written, joined",
+    "citation_section": "the section the criterion cites, as in force on the review date",
+    "citation_pages": "the pages the criterion cites ('' for a guideline cited by section)",
+    "at_pages": "' (page N)' or ' (pages N-M)' after a guideline's name when it is cited by page, else ''",
 }
+
+
+def at_pages(pages):
+    """' (page 8)', ' (pages 98-99)' or '' (a guideline cited by section)."""
+    if not pages:
+        return ""
+    return f" (page{'s' if any(ch in pages for ch in '-,') else ''} {pages})"
 
 
 @lru_cache(maxsize=1)

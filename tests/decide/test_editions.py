@@ -55,10 +55,10 @@ def test_rules_diff_between_editions():
     out = subprocess.run([sys.executable, "-m", "checker", "rules", "diff", "mtus-2009", "mtus-2016", "--topic",
                           "physical_therapy"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0
-    assert "A topics: cpmtg2009-physical-medicine" in out.stdout
+    assert "A topics: cpmtg-physical-medicine" in out.stdout
     assert "~ CPMTG-PM-FUNCTIONAL-IMPROVEMENT: citation:" in out.stdout
     dated = subprocess.run([sys.executable, "-m", "checker", "rules", "diff", "2015-04-19", "2015-04-20", "--topic",
-                            "cpmtg2009-physical-medicine"], capture_output=True, text=True, cwd=ROOT)
+                            "cpmtg-physical-medicine"], capture_output=True, text=True, cwd=ROOT)
     assert "9792.20(f)" in dated.stdout and "9792.20(e)" in dated.stdout
     bad = subprocess.run([sys.executable, "-m", "checker", "rules", "diff", "mtus-1999", "mtus-2016", "--topic", "x"],
                          capture_output=True, text=True, cwd=ROOT)

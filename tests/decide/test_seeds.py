@@ -43,10 +43,10 @@ def test_seed_002_fails_on_functional_improvement_before_the_cap(durable):
 
 
 def test_citation_matching_rejects_another_topic(library):
-    esi = library.topic("cpmtg2009-epidural-steroid-injections").citation
+    esi = library.topic("cpmtg-epidural-steroid-injections").citation
     line_002 = "Decision based on MTUS Chronic Pain Treatment Guidelines . MTUS 9792.20f.2. MTUS page 99.3. MTUS page 8 Page(s): 99, 8."
     assert not matches_letter(esi, line_002)
-    pm = library.topic("cpmtg2009-physical-medicine").citation
+    pm = library.topic("cpmtg-physical-medicine").citation
     assert matches_letter(pm, line_002)
     dhcs = library.topic("dhcs-medical-transportation").citation
     assert not matches_letter(dhcs, line_002)

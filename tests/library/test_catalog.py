@@ -26,5 +26,5 @@ def test_html_catalog_escapes_rule_text(library):
 
 def test_coverage_names_topics_per_period(library):
     rows = dict(coverage(library))
-    assert [t for _, t in rows["epidural_steroid_injection"]["mtus-2009"]] == ["cpmtg2009-epidural-steroid-injections"]
+    assert [t for _, t in rows["epidural_steroid_injection"]["mtus-2009"]] == ["cpmtg-epidural-steroid-injections"]
     assert rows["transportation"]["mtus-2009"][0][0] == "Non-MTUS"
