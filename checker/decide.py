@@ -7,7 +7,10 @@ from .library.snippets import at_pages, render
 from .request.facts import fact_fields
 
 FAILING = ("unmet", "not_documented")
-_EFFECT_ORDER = {"not_recommended": 0, "requirement": 1, "cap": 2, "informational": 3}  # prerequisites before quantity
+# prerequisites before quantity; documentation the guideline expects, and notes, never decide
+_EFFECT_ORDER = {"not_recommended": 0, "requirement": 1, "cap": 2, "expected": 3, "informational": 4}
+GROUNDS = ("criteria_met", "criteria_not_met", "not_documented", "quantity", "not_recommended", "under_study",
+           "not_addressed", "depends_on")
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,8 @@ class ItemDetermination:
     remedy_for: tuple = ()  # (criterion id, rendered remedy) for every failing criterion
     topics: tuple = ()  # ids of the topics relied on, in evidence-search order
     parts: tuple = ()  # (body region, determination) for an item naming several regions, each judged on its own
+    grounds: str = "criteria_met"  # one of GROUNDS: what the determination rests on
+    asks: tuple = ()  # remedies for documentation the guideline expects but that did not decide the item
     depends_on: object = None  # (item id, its determination) for an item that serves another (a surgery)
 
     @property
@@ -127,7 +132,8 @@ def decide_item(library, request, item, trace):
                              _where(cr.criterion, cr.result)) for tr in advisory for cr in tr.criteria)
         return ItemDetermination(item, "physician_review", None, None, "none", tier_reason, (), (), (),
                                  f"The rule library does not address the request for {item.description} on the "
-                                 f"review date; it needs a physician reviewer's individual assessment.", (), notes)
+                                 f"review date; it needs a physician reviewer's individual assessment.", (), notes,
+                                 grounds="not_addressed")
     results = sorted((cr for tr in relied + advisory for cr in tr.criteria),
                      key=lambda cr: _EFFECT_ORDER[cr.criterion.effect])
     failing_reqs = [cr for cr in results if cr.criterion.effect in ("requirement", "not_recommended")
@@ -144,6 +150,7 @@ def decide_item(library, request, item, trace):
         decisive = failing_caps
     else:
         determination, decisive = "certify", []
+    grounds = _grounds(determination, decisive)
     sentences, remedy_for = [], {}
     for cr in results:
         cap_support = _cap_supported(cr, quantity) if cr.criterion.effect == "cap" else None
@@ -169,6 +176,8 @@ def decide_item(library, request, item, trace):
     else:
         parts.append(f"Therefore, the request for {item.description} is not medically necessary.")
     remedies = list(dict.fromkeys(remedy_for[cr.criterion.id] for cr in decisive))
+    asks = tuple(dict.fromkeys(remedy_for[cr.criterion.id] for cr in results
+                               if cr.criterion.effect == "expected" and cr.result in FAILING))
     citations = []
     for tr in relied:
         cites = [tr.topic.citation] + [cr.criterion.citation for cr in tr.criteria if cr.criterion.id in decisive_ids]
@@ -181,7 +190,21 @@ def decide_item(library, request, item, trace):
         supported_quantity=supported if determination != "non_certify" else 0,
         tier=tier, tier_reason=tier_reason, citations=tuple(citations), results=tuple(sentences),
         decisive=tuple(cr.criterion.id for cr in decisive), rationale=" ".join(parts), remedies=tuple(remedies),
-        notes=notes, remedy_for=tuple(remedy_for.items()), topics=tuple(tr.topic.id for tr in relied))
+        notes=notes, remedy_for=tuple(remedy_for.items()), topics=tuple(tr.topic.id for tr in relied),
+        grounds=grounds, asks=asks)
+
+
+def _grounds(determination, decisive):
+    """What a determination rests on: the guideline's own 'not recommended' or 'under study' first, then a
+    requirement the records show unmet, then one they do not document, then quantity."""
+    if determination == "certify":
+        return "criteria_met"
+    if decisive and decisive[0].criterion.effect == "cap":
+        return "quantity"
+    statuses = [cr.criterion.status for cr in decisive if cr.criterion.effect == "not_recommended" and cr.result == "unmet"]
+    if statuses:
+        return "not_recommended" if "not_recommended" in statuses else "under_study"
+    return "criteria_not_met" if any(cr.result == "unmet" for cr in decisive) else "not_documented"
 
 
 def edition_for(library, day):
@@ -219,7 +242,9 @@ def _combine_parts(item, parts):
         rationale=rationale, remedies=_unique(r for _, d in parts for r in d.remedies),
         notes=_unique(n for _, d in parts for n in d.notes),
         remedy_for=_unique(r for _, d in parts for r in d.remedy_for), topics=_unique(t for _, d in parts for t in d.topics),
-        parts=tuple((region, d.determination) for region, d in parts))
+        parts=tuple((region, d.determination) for region, d in parts),
+        grounds=max(parts, key=lambda p: _SEVERITY[p[1].determination])[1].grounds,
+        asks=_unique(a for _, d in parts for a in d.asks))
 
 
 def _with_dependency(det, served):
@@ -230,11 +255,11 @@ def _with_dependency(det, served):
     what = served.item.description
     if served.determination == "physician_review":
         return replace(det, determination="physician_review", imr_outcome=None, supported_quantity=None,
-                       depends_on=(served.item.id, served.determination),
+                       depends_on=(served.item.id, served.determination), grounds="depends_on",
                        rationale=f"{det.rationale} This item serves the request for {what}, which needs a physician "
                                  f"reviewer's assessment; it stands or falls with it.")
     return replace(det, determination="non_certify", imr_outcome="upheld", supported_quantity=0,
-                   depends_on=(served.item.id, served.determination),
+                   depends_on=(served.item.id, served.determination), grounds="depends_on",
                    rationale=f"The request for {det.item.description} serves the request for {what}, which is not "
                              f"medically necessary; therefore this request is not medically necessary either.",
                    remedies=_unique((f"This item depends on the request for {what}: resolve that request first.",)

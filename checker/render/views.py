@@ -64,12 +64,20 @@ def _actions(it):
         crit = cr.criterion
         if cr.result == "met" or crit.effect == "informational":
             continue
-        kind = ("not_documented" if cr.result == "not_documented" else
+        kind = ("expected" if crit.effect == "expected" else
+                "not_documented" if cr.result == "not_documented" else
                 "over_quantity" if crit.effect == "cap" else
                 "not_recommended" if crit.effect == "not_recommended" else "contradicted")
         out.append({"criterion": crit.id, "kind": kind, "finding": sentence,
                     "action": dict(it.remedy_for)[crit.id], "citation": _cite(crit.citation)})
     return out
+
+
+def _edition_of(library, crit):
+    """The edition a criterion was written for, and the one it is applied under when it carried forward."""
+    topic = next(t for t in library.topics if t.id == crit.topic and t.effective_from <= crit.effective_from
+                 and (t.effective_to is None or crit.effective_from <= t.effective_to))
+    return {"applied": topic.edition, "written_for": topic.origin or topic.edition}
 
 
 def to_dict(det):
@@ -96,9 +104,14 @@ def to_dict(det):
             "criteria": [{"id": cr.criterion.id, "topic": cr.criterion.topic, "effect": cr.criterion.effect,
                           "result": cr.result, "citation": cr.criterion.citation.as_dict(),
                           "confirmed_by": cr.criterion.confirmed_by.source,
+                          "edition": _edition_of(det.library, cr.criterion),
                           "facts": {k: v for k, v in cr.facts}, "sentence": sentence}
                          for cr, sentence in it.results],
             "decisive_criteria": list(it.decisive),
+            "grounds": it.grounds,
+            "parts": [{"body_region": region, "determination": d} for region, d in it.parts],
+            "depends_on": ({"item": it.depends_on[0], "determination": it.depends_on[1]} if it.depends_on else None),
+            "documentation_expected": list(it.asks),
             "rationale": it.rationale,
             "remedies": list(it.remedies),
             "actions": _actions(it),
