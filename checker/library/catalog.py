@@ -10,7 +10,7 @@ from ..paths import reports_dir
 from ..request.vocabulary import load_vocabulary
 from .conditions import Not, describe
 
-CONFIRMED = ("seed_letter", "regulation", "secondary")
+CONFIRMED = ("seed_letter", "imr_letter", "regulation", "secondary")
 
 
 def _criterion_view(crit):
@@ -24,25 +24,64 @@ def _criterion_view(crit):
         "id": crit.id, "title": crit.title, "effect": crit.effect, "rule": rule,
         "applies_when": describe(crit.applies_when) if crit.applies_when is not None else "",
         "citation": crit.citation, "confirmed": crit.confirmed_by.source in CONFIRMED,
-        "source": crit.confirmed_by.source, "note": crit.confirmed_by.note, "remedy": " ".join(crit.remedy.split()),
+        "source": crit.confirmed_by.source, "note": _note(crit.confirmed_by), "remedy": " ".join(crit.remedy.split()),
+        "in_force": _range(crit.effective_from, crit.effective_to),
         "examples": [{"expect": e.expect, "request": yaml.safe_dump(e.request, sort_keys=True, default_flow_style=True,
                                                                      width=10000).strip()} for e in crit.examples],
     }
 
 
+def _note(conf):
+    quote = f' Quoted ({", ".join(conf.letters)}): "{" ".join(conf.quote.split())}"' if conf.quote else ""
+    return " ".join(conf.note.split()) + quote
+
+
+def _range(start, end):
+    return f"{start.isoformat()} to {end.isoformat() if end else 'in force'}"
+
+
+def _cite(c):
+    return f"{c.guideline}, {c.section}" + (f", page(s) {c.pages}" if c.pages else "")
+
+
 def catalog_context(library):
-    """Everything the catalog templates show, in library order."""
-    topics = []
+    """Everything the catalog templates show, one entry per topic (its spans across editions together), in
+    library order; each criterion once, with the dates it is in force and the editions it carries into."""
+    by_id = {}
     for t in library.topics:
+        by_id.setdefault(t.id, []).append(t)
+    topics = []
+    for topic_id, spans in by_id.items():
+        first, last = spans[0], spans[-1]
+        criteria, seen = [], {}
+        for span in spans:
+            for c in span.criteria:
+                if c.id in seen:
+                    view = seen[c.id]
+                    view["in_force"] = view["in_force"].split(" to ")[0] + " to " + (
+                        c.effective_to.isoformat() if c.effective_to else "in force")
+                    continue
+                seen[c.id] = _criterion_view(c)
+                criteria.append(seen[c.id])
+        merged = []  # consecutive spans of one edition with the same citation shown as one
+        for span in spans:
+            cite = _cite(span.citation) + (f" (carried forward from {span.origin})" if span.origin else "")
+            if merged and merged[-1][0] == span.edition and merged[-1][3] == cite:
+                merged[-1][2] = span.effective_to
+            else:
+                merged.append([span.edition, span.effective_from, span.effective_to, cite])
+        lines = [f"{e} ({_range(a, b)}): {cite}" for e, a, b, cite in merged]
+        editions = list(dict.fromkeys(span.edition for span in spans))
         topics.append({
-            "id": t.id, "title": t.title, "tier": library.tier_labels[t.tier], "edition": t.edition,
-            "citation": t.citation, "effective": f"{t.effective_from.isoformat()} to "
-                                                 f"{t.effective_to.isoformat() if t.effective_to else 'in force'}",
-            "applies_to": [c + (f" when {describe(w)}" if w is not None else "") for c, w in t.selectors],
-            "statement": " ".join(t.statement.split()), "criteria": [_criterion_view(c) for c in t.criteria]})
-    sources = Counter(c.confirmed_by.source for c in library.criteria())
+            "id": topic_id, "title": last.title, "tier": library.tier_labels[first.tier], "edition": ", ".join(editions),
+            "citation": first.citation, "spans": lines,
+            "effective": _range(first.effective_from, last.effective_to),
+            "applies_to": [c + (f" when {describe(w)}" if w is not None else "") for c, w in last.selectors],
+            "statement": " ".join(last.statement.split()), "criteria": criteria})
+    views = [c for t in topics for c in t["criteria"]]
+    sources = Counter(c["source"] for c in views)
     return {"version": library.version, "sha256": library.sha256, "topics": topics,
-            "n_criteria": len(library.criteria()), "sources": sorted(sources.items()),
+            "n_criteria": len(views), "sources": sorted(sources.items()),
             "n_confirmed": sum(n for s, n in sources.items() if s in CONFIRMED)}
 
 
