@@ -86,9 +86,7 @@ def _where(crit, part):
 
 
 def _advisory(topic):
-    """A topic of informational criteria and statutory ceilings only (the drug formulary, Labor Code 4604.5)
-    binds or annotates an item that a guideline decides, but never decides one by itself."""
-    return all(c.effect == "informational" or (c.effect == "cap" and c.cap.basis == "statute") for c in topic.criteria)
+    return topic.advisory
 
 
 def _relied_topics(library, trace, quantity):

@@ -60,6 +60,11 @@ def coverage(rules_dir):
         click.echo(f"{category:32} " + " ".join(shown))
     addressed = sum(1 for _, cells in rows if any(cells.values()))
     click.echo(f"{addressed} of {len(rows)} categories addressed in at least one period")
+    from ..library.catalog import coverage_holes
+    holes = coverage_holes(library)
+    for category, earlier, later in holes:
+        click.echo(f"hole: {category} is addressed in {earlier} but not in {later} (no withdrawal says why)")
+    sys.exit(1 if holes else 0)
 
 
 @rules.command("diff")

@@ -8,7 +8,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from ..paths import reports_dir
 from ..request.vocabulary import load_vocabulary
-from .conditions import Not, describe
+from .conditions import Not, describe, evaluate
 
 CONFIRMED = ("seed_letter", "imr_letter", "regulation", "secondary")
 
@@ -98,15 +98,55 @@ def render_catalog(library, fmt):
     return template.render(**catalog_context(library))
 
 
+def _probes(vocab):
+    """(row label, category, sample facts) for the coverage table: one row per category, and for medications one
+    per drug class and one for compounded products, since drug topics select by class."""
+    for category in sorted(vocab.categories):
+        base = {"category": category, "category_kind": vocab.category_kind(category), "postsurgical": False,
+                "purpose_kind": "none"}
+        if category != "medication":
+            yield category, category, base
+            continue
+        for cls in vocab.drug_classes():
+            yield f"medication ({cls})", category, dict(base, drug_class=cls, compound=False)
+        yield "medication (compounded)", category, dict(base, compound=True)
+
+
+def _addresses(topic, category, facts):
+    """Whether a topic's selector may apply to the sample facts (true, or unknown for lack of other facts)."""
+    return any(c == category and (when is None or evaluate(when, facts) is not False) for c, when in topic.selectors)
+
+
 def coverage(library):
-    """Rows (category, {period id: [(tier label, topic id), ...]}) for every category of the vocabulary."""
+    """Rows (label, {period id: [(tier label, topic id), ...]}): every category of the vocabulary (medications by
+    drug class), and the topics that address it in each MTUS period."""
     rows = []
-    for category in sorted(load_vocabulary().categories):
+    for label, category, facts in _probes(load_vocabulary()):
         cells = {}
         for period in library.periods:
-            cells[period.id] = [
+            cells[period.id] = list(dict.fromkeys(
                 (library.tier_labels[t.tier], t.id) for t in library.topics
-                if any(c == category for c, _ in t.selectors)
-                and t.effective_from <= (period.end or t.effective_from.max) and (t.effective_to is None or t.effective_to >= period.start)]
-        rows.append((category, cells))
+                if not t.advisory and _addresses(t, category, facts)
+                and t.effective_from <= (period.end or t.effective_from.max) and (t.effective_to is None or t.effective_to >= period.start)))
+        rows.append((label, cells))
     return rows
+
+
+def coverage_holes(library):
+    """(category, earlier period, later period) where a category the library addresses in a period is not
+    addressed in a later one, unless an edition in force then withdraws every topic that addressed it (the
+    library then states why). Each is a hole a provider would see as 'not addressed'."""
+    rows = dict(coverage(library))
+    withdrawn = {topic: (e, reason) for e in library.editions for topic, reason in e.withdraws.items()}
+    holes = []
+    for category, cells in rows.items():
+        for i, earlier in enumerate(library.periods):
+            if not cells[earlier.id]:
+                continue
+            for later in library.periods[i + 1:]:
+                if cells[later.id]:
+                    continue
+                if all(t in withdrawn for _, t in cells[earlier.id]):
+                    continue
+                holes.append((category, earlier.id, later.id))
+    return holes

@@ -194,6 +194,12 @@ class Topic:
     origin: str = ""  # the edition the topic was written for, when it carries forward into a later one
 
     @property
+    def advisory(self):
+        """A topic of informational criteria and statutory ceilings only (the drug formulary, Labor Code 4604.5)
+        binds or annotates an item that a guideline decides, but never decides or addresses one by itself."""
+        return all(c.effect == "informational" or (c.effect == "cap" and c.cap.basis == "statute") for c in self.criteria)
+
+    @property
     def key(self):
         """Unique across the library: a topic carried through several editions has one key per span."""
         return f"{self.id}@{self.effective_from.isoformat()}"
