@@ -142,7 +142,8 @@ def test_pdf_without_text_layer_is_reported(tmp_path):
 
 
 def test_cli_directory_run_reports_bad_files_and_goes_on():
-    out = subprocess.run([sys.executable, "-m", "checker", "letters", "parse", str(LETTERS), str(FIXTURES)],
+    seeds = [str(p) for p in sorted(LETTERS.glob("*.txt"))]
+    out = subprocess.run([sys.executable, "-m", "checker", "letters", "parse", *seeds, str(FIXTURES)],
                          capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 2
     results = json.loads(out.stdout)
