@@ -28,9 +28,20 @@ class LetterItem:
     guideline_line: str
     claims_citations: tuple
     rationale: str
+    # where UR authorised part of the request: the request as made, what was authorised, the part left to IMR
+    original_request: str = ""
+    authorized: str = ""
+    remaining: str = ""
+
+    @property
+    def request(self):
+        """The request as made (the outcome is for it, as the letter states)."""
+        return self.original_request or self.text
 
     def as_dict(self):
         return {"text": self.text, "decision": self.decision, "guideline": self.guideline_line,
+                "original_request": self.original_request, "authorized": self.authorized,
+                "remaining": self.remaining,
                 "citations": [c.as_dict() for c in self.citations],
                 "claims_administrator_citations": [c.as_dict() for c in self.claims_citations],
                 "rationale": self.rationale}
@@ -44,9 +55,10 @@ class Letter:
     case_summary: str
     items: tuple
     problems: tuple = field(default=())  # items seen without a decision, etc.
+    header: dict = field(default_factory=dict)  # case_number, dates (ISO), priority, as the letter's header gives them
 
     def as_dict(self):
-        return {"file": self.file, "layout": self.layout, "reviewer": self.reviewer,
+        return {"file": self.file, "layout": self.layout, "header": self.header, "reviewer": self.reviewer,
                 "case_summary": self.case_summary, "items": [i.as_dict() for i in self.items],
                 "problems": list(self.problems)}
 
@@ -111,6 +123,57 @@ _SUMMARY_BOILERPLATE = re.compile(r"^The expert reviewer developed the following
                                   r"review of the case file, including all medical records:\s*", re.I)
 
 
+_HEADER_FIELDS = (("case_number", r"Case Number:\s*(CM\d{2}-\d{7})"),
+                  ("date_assigned", r"Date Assigned:\s*(\d{1,2}/\d{1,2}/\d{4})"),
+                  ("date_of_injury", r"Date of Injury:\s*(\d{1,2}/\d{1,2}/\d{4})"),
+                  ("decision_date", r"Decision Date:\s*(\d{1,2}/\d{1,2}/\d{4})"),
+                  ("ur_denial_date", r"UR Denial Date:\s*(\d{1,2}/\d{1,2}/\d{4})"),
+                  ("priority", r"Priority:\s*(Standard|Expedited)"),
+                  ("application_received", r"Application\s+Received:\s*(\d{1,2}/\d{1,2}/\d{4})"))
+
+
+def _header(flat):
+    """The letter header's fields; dates as YYYY-MM-DD."""
+    out = {}
+    head = flat[:1500]
+    for name, pattern in _HEADER_FIELDS:
+        m = re.search(pattern, head)
+        if not m:
+            continue
+        value = m.group(1)
+        if "/" in value:
+            month, day, year = value.split("/")
+            value = f"{year}-{int(month):02d}-{int(day):02d}"
+        out[name] = value
+    return out
+
+
+# 'X was the original request. Y was authorized by the Claims Administrator. The remaining IMR eligible portion of
+# the original request, Z is: Upheld' (or 'The original request, X is:' when UR authorised another service)
+_PORTION = re.compile(r"(?i)(?:was|were) the original request|(?:was|were) (?:authorized|certified|modified|approved)"
+                      r"(?: by the Claims Administrator)?|^the claims administrator (?:authorized|certified|modified|approved)")
+_REMAINING = re.compile(r"(?i)^the (?:remaining IMR eligible portion of the )?original request,\s*(.+?)\s+(?:is|are)$")
+
+
+def _heading(pieces):
+    """The item heading: its last sentence, and before it the sentences that state the original request and what UR
+    authorised. Returns (text, original request, authorised, remaining)."""
+    text = pieces[-1].strip()
+    before = []
+    for piece in reversed(pieces[:-1]):
+        if not _PORTION.search(piece.strip()):
+            break
+        before.insert(0, piece.strip())
+    original = next((re.sub(r"(?i)\s+(?:was|were) the original request\.?$", "", p) for p in before
+                     if re.search(r"(?i)(?:was|were) the original request", p)), "")
+    authorized = " ".join(p for p in before if not re.search(r"(?i)(?:was|were) the original request", p))
+    remaining = _REMAINING.match(text)
+    full = " ".join(before + [text])
+    if remaining and not original:
+        original = remaining.group(1)  # 'The original request, X is:' names the request itself
+    return full, original, authorized, (remaining.group(1) if remaining and before else "")
+
+
 def _layout_a(file, flat):
     section = _between(flat, r"IMR ISSUES,? DECISIONS AND RATIONALES", [r"\Z"])
     section = re.sub(r"^The Final Determination was based on decisions for the disputed items/services set forth "
@@ -121,10 +184,10 @@ def _layout_a(file, flat):
     for anchor in anchors:
         region = section[previous_end:anchor.start()]
         pieces = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])", region)
-        text = pieces[-1].strip()
-        starts.append((anchor, text, anchor.start() - len(text)))
+        heading = _heading(pieces)
+        starts.append((anchor, heading, anchor.start() - len(heading[0])))
         previous_end = anchor.end()
-    for n, (anchor, text, _) in enumerate(starts):
+    for n, (anchor, (text, original, authorized, remaining), _) in enumerate(starts):
         body_end = starts[n + 1][2] if n + 1 < len(starts) else len(section)
         body = section[anchor.end():body_end]
         claims = _between(body, r"Claims Administrator guideline:", [r"MAXIMUS guideline:", r"Decision rationale:"])
@@ -132,12 +195,13 @@ def _layout_a(file, flat):
         rationale = _between(body, r"Decision rationale:", [r"\Z"])
         items.append(LetterItem(text=text, decision=anchor.group(1).lower(), citations=tuple(parse_guideline_line(maximus)),
                                 guideline_line=maximus, claims_citations=tuple(parse_guideline_line(claims)),
-                                rationale=rationale))
+                                rationale=rationale, original_request=original, authorized=authorized,
+                                remaining=remaining))
     guideline_blocks = len(re.findall(r"MAXIMUS guideline:", section))
     if guideline_blocks > len(items):
         problems.append(f"{guideline_blocks - len(items)} item(s) without an Upheld/Overturned decision")
     summary = _SUMMARY_BOILERPLATE.sub("", _between(flat, r"CLINICAL CASE SUMMARY", [r"IMR ISSUES,? DECISIONS"]))
-    return Letter(str(file), "a", _reviewer(flat), summary, tuple(items), tuple(problems))
+    return Letter(str(file), "a", _reviewer(flat), summary, tuple(items), tuple(problems), _header(flat))
 
 
 def _numbered(block):
