@@ -26,15 +26,15 @@ def reference(library):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Print the draft-case field accuracy measured by test_draft_case (when it ran)."""
+    """Print the draft-case field scores measured by test_draft_case (when it ran)."""
     import sys
     module = sys.modules.get("test_draft_case")
-    accuracy = getattr(module, "DRAFT_ACCURACY", None) if module else None
-    if not accuracy:
+    scores = getattr(module, "DRAFT_SCORES", None) if module else None
+    if not scores:
         return
-    terminalreporter.write_sep("-", "letters draft-case field accuracy on the seed letters")
-    for field, (correct, compared) in accuracy.items():
-        terminalreporter.write_line(f"{field:22} {correct}/{compared}")
-    correct = sum(c for c, _ in accuracy.values())
-    compared = sum(n for _, n in accuracy.values())
-    terminalreporter.write_line(f"{'overall':22} {correct}/{compared} ({100 * correct / compared:.0f}%)")
+    terminalreporter.write_sep("-", "letters draft-case against the 77 gold cases: precision, recall, F1 per field")
+
+    def pct(x):
+        return "  -  " if x is None else f"{x:.2f}"
+    for field, (p, r, f1, tp, fp, fn) in scores.items():
+        terminalreporter.write_line(f"{field:28} P {pct(p)}  R {pct(r)}  F1 {pct(f1)}   ({tp} right, {fp} wrong or extra, {fn} missed)")

@@ -1,13 +1,15 @@
-"""`mtus-check letters draft-case LETTER`: a starting structured request from a letter. Only facts that can be
-read reliably are filled (age, sex, date of injury, review date, diagnoses, pain score, medications, the items
-with their quantities, frequencies and real outcomes); everything else is left for a person, and the file says so."""
+"""`mtus-check letters draft-case LETTER`: a starting structured request from a letter. The clinical facts come
+from the case summary (read with medspaCy, checker/letters/read/); from the rationale only factual statements about
+the record (sessions completed, a report missing, work status), each named in the draft's header; never the
+reviewer's conclusion. The review date is the UR date. Every draft loads: an item whose category cannot be read
+becomes `other`, and the header lists what a person should check or fill in."""
 import datetime as dt
 import re
 from pathlib import Path
 
 import yaml
 
-from ..request.vocabulary import load_vocabulary
+from .read.items import quantity_of, read_item  # noqa: F401  (quantity_of: part of this module's interface)
 
 _MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"), 1)}
@@ -40,212 +42,90 @@ def _search_date(patterns, text):
     return None
 
 
-_DOI = (r"industrial injury (?:on|of)\s+%s", r"date of injury (?:on|of)\s+%s", r"injury (?:on|of)\s+%s",
-        r"injured (?:on|at work on)\s+%s")
+_DOI = (r"industrial injury (?:on|of)\s+%s", r"date of injury (?:on|of)\s+%s", r"injury (?:on|of|from)\s+%s",
+        r"injured (?:on|at work on)\s+%s", r"claim from\s+%s")
 _UR = (r"utilization review (?:report |determination )?(?:dated|was rendered on|on)\s+%s",
-       r"prior utilization review on\s+%s", r"UR Denial Date:\s*%s")
+       r"prior utilization review on\s+%s", r"On\s+%s,?\s+(?:the\s+)?utilization review", r"UR Denial Date:\s*%s")
 
 
-def _diagnoses(summary):
-    patterns = (r"diagnos[ie]s (?:have|has) included ([^.]+)\.", r"current diagnos[ie]s? include[s]? ([^.]+)\.",
-                r"diagnosis of ([^.]+?)\.", r"diagnoses include ([^.]+)\.", r"undergoing treatment for ([^.]+)\.")
-    for pattern in patterns:
-        m = re.search(pattern, summary, re.I)
-        if m:
-            listed = m.group(1)
-            parts = re.split(r",\s*(?:and\s+)?", listed) if "," in listed else re.split(r"\s+and\s+", listed)
-            return [p.strip() for p in parts if p.strip() and len(p.split()) <= 6]
-    return []
+def _iso(value):
+    return dt.date.fromisoformat(value) if value else None
 
 
-def _pain(summary):
-    m = re.search(r"(\d{1,2})(?:\s*-\s*(\d{1,2}))?\s*(?:/\s*10|out of 10)", summary)
-    if not m:
-        return None
-    low, high = int(m.group(1)), int(m.group(2) or m.group(1))
-    return (low + high) / 2 if low <= high <= 10 else None
-
-
-def _medications(summary):
-    if re.search(r"no medication list was provided", summary, re.I):
-        return None
-    m = re.search(r"(?:current )?medications? (?:included|include|includes|are|list includes)\s+([^.]+)\.", summary, re.I)
-    if not m:
-        return _named_drugs(summary)
-    names = re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(1))
-    out = []
-    for name in (n.strip() for n in names if n.strip()):
-        dose = re.search(r"\d+(?:/\d+)?\s*(?:mg|mcg)\b.*", name, re.I)
-        med = {"name": name[: dose.start()].strip() if dose else name}
-        if dose:
-            med["dose"] = dose.group(0).strip()
-        out.append(med)
-    return out
-
-
-def _named_drugs(summary):
-    """Drugs the summary names anywhere (as written), in order, when it gives no medication list."""
-    vocab = load_vocabulary()
-    found, seen = [], set()
-    for word in re.findall(r"[A-Za-z][A-Za-z-]+", summary):
-        key = vocab.drug(word)[0]
-        if key is not None and key not in seen:
-            seen.add(key)
-            found.append({"name": word})
-    return found or None
-
-
-def quantity_of(text):
-    """(quantity, per_week, weeks) from '3 x 4', '2 times per week for 6 weeks', 'monthly x 3', '#60'."""
-    m = re.search(r"(\d+)\s*(?:x|times)\s*(?:a|per)?\s*(?:week|wk)?\s*(?:x|for)\s*(\d+)(?:\s*weeks?)?", text, re.I)
-    if m:
-        return int(m.group(1)) * int(m.group(2)), float(m.group(1)), float(m.group(2))
-    m = re.search(r"\b(\d+)\s*x\s*(\d+)\b", text)
-    if m:
-        return int(m.group(1)) * int(m.group(2)), float(m.group(1)), float(m.group(2))
-    m = re.search(r"(?:monthly|weekly)\s*x\s*(\d+)|#\s*(\d+)|\b(\d+)\s+(?:sessions|visits|radiographs)\b", text, re.I)
-    if m:
-        return int(next(g for g in m.groups() if g)), None, None
-    words = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "twelve": 12}
-    m = re.search(r"\b(one|two|three|four|six|twelve)\s+(radiographs|sessions|visits)\b", text, re.I)
-    if m:
-        return words[m.group(1).lower()], None, None
-    return None, None, None
-
-
-def _category(text, vocab):
-    lowered = text.lower()
-    if vocab.drug(text)[0] is not None:
-        return "medication"
-    for name, spec in vocab.categories.items():
-        if any(re.search(p, lowered) for p in spec.get("phrases", ())):
-            return name
-    return None
-
-
-def _region(text):
-    lowered = text.lower()
-    found = [r for r, words in (("cervical", ("cervical", "neck")), ("thoracic", ("thoracic",)),
-                                ("lumbar", ("lumbar", "low back"))) if any(w in lowered for w in words)]
-    return found[0] if len(found) == 1 else "multiple" if found else None
+def _rationale_facts(letter, request, notes):
+    """Factual statements the rationales make about the record: sessions completed and reports missing."""
+    from .read.summary import sentences
+    history = request.setdefault("treatment_history", [])
+    for item in letter.items:
+        for s in sentences(item.rationale):
+            if not re.search(r"(?i)\b(records?|notes?|documentation)\b.*\b(document|documents|indicate|indicates|"
+                             r"show|shows|reveal|reveals|note|notes)\b|\bcompleted\b|\bhas had\b|\bhas attended\b", s.text):
+                continue
+            for category, e in s.labels("TREAT"):
+                m = re.search(r"(?i)\b(\d{1,2})\s+(?:prior\s+|previous\s+|completed\s+)?(?:[a-z]+\s+){0,2}?"
+                              r"(?:sessions?|visits?|treatments?)\b", s.text)
+                if not m or e[3]:
+                    continue
+                course = next((c for c in history if c["modality"] == category), None)
+                if course is None:
+                    course = {"modality": category}
+                    history.append(course)
+                if "sessions" not in course:
+                    course["sessions"] = int(m.group(1))
+                    notes.append(f"treatment_history ({category}).sessions read from the rationale: "
+                                 f"\"{' '.join(s.text.split())[:160]}\"")
+    if not history:
+        request.pop("treatment_history")
 
 
 def draft_case(letter, letter_path):
-    """(request mapping, fields left for a person) drafted from a parsed Letter."""
-    vocab = load_vocabulary()
+    """(request mapping, notes: what was assumed or read from the rationale, and what a person must fill)."""
+    from .read.summary import read_summary
+    name = Path(letter_path).name
+    request = {"request_id": Path(letter_path).stem}
+    notes = []
+    header = letter.header or {}
     summary = letter.case_summary
-    flat_all = " ".join([summary] + [i.rationale for i in letter.items])
-    request, missing = {"request_id": Path(letter_path).stem}, []
-    review = _search_date(_UR, flat_all)
-    if review:
-        request["review_date"] = review
+    review = _iso(header.get("ur_denial_date")) or _search_date(_UR, " ".join([summary] + [i.rationale for i in letter.items]))
+    if review is None:
+        review = _iso(header.get("decision_date"))
+        notes.append("review_date: the letter gives no UR date; the IMR decision date is used (check)")
+    if review is None:
+        review = dt.date(2016, 7, 29)
+        notes.append("review_date: the letter gives no date at all; set to check by hand")
+    request["review_date"] = review
+    reading = read_summary(summary)
+    fields = reading.fields
+    if "patient" in fields:
+        request["patient"] = fields["patient"]
+    injury = _iso(header.get("date_of_injury")) or _search_date(_DOI, summary)
+    if injury and injury <= review:
+        request["injury"] = {"date": injury}
     else:
-        missing.append("review_date (the utilization review date)")
-    age = re.search(r"(\d{2})[- ]year[- ]old", summary)
-    sex = re.search(r"\b(male|female)\b", summary, re.I)
-    patient = {}
-    if age:
-        patient["age"] = int(age.group(1))
-    if sex:
-        patient["sex"] = sex.group(1).lower()
-    if patient:
-        request["patient"] = patient
-    missing += [f"patient.{f}" for f in ("age", "sex") if f not in patient]
-    doi = _search_date(_DOI, summary)
-    if doi:
-        request["injury"] = {"date": doi}
-    else:
-        missing.append("injury.date")
-    diagnoses = _diagnoses(summary)
-    if diagnoses:
-        request["diagnoses"] = [{"text": d} for d in diagnoses]
-    else:
-        missing.append("diagnoses")
-    pain = _pain(summary)
-    if pain is not None:
-        request["pain"] = {"current": pain}
-    meds = _medications(summary)
-    if meds is not None:
-        request["medications"] = meds
+        notes.append("injury.date (not read)")
+    for key in ("diagnoses", "work_status", "pain", "exam", "red_flags", "imaging", "surgeries", "treatment_history",
+                "medications", "documentation"):
+        if key in fields:
+            request[key] = fields[key]
+    _rationale_facts(letter, request, notes)
     items = []
     for n, parsed in enumerate(letter.items, 1):
-        item = {"id": f"item-{n}", "category": _category(parsed.text, vocab), "description": parsed.text}
-        quantity, per_week, weeks = quantity_of(parsed.text)
-        if quantity is not None and item["category"] != "medication":
-            item["quantity"] = quantity
-        elif item["category"] == "consultation":
-            item["quantity"] = 1
-            missing.append(f"items[{n - 1}].quantity (1 assumed for a consultation; check)")
-        if per_week:
-            item["frequency"] = {"per_week": per_week, "weeks": weeks}
-        region = _region(parsed.text)
-        if region:
-            item["body_region"] = region
-        if item["category"] == "medication":
-            item["medication"] = {"name": parsed.text}
-        if item["category"] is None:
-            missing.append(f"items[{n - 1}].category")
-        item["real_outcome"] = {"imr": parsed.decision, "letter": Path(letter_path).name, "guideline": parsed.guideline_line}
+        item, item_notes = read_item(n, parsed, name)
         items.append(item)
+        notes += item_notes
     request["items"] = items
-    missing += ["clinical_course, work_status, exam, red_flags, imaging, treatment_history, opioid_monitoring, "
-                "documentation (as the letter describes them)"]
-    return request, missing
+    missing = [f"patient.{f}" for f in ("age", "sex") if f not in request.get("patient", {})]
+    missing += [f for f in ("diagnoses", "exam", "treatment_history", "medications") if f not in request]
+    notes += [f"{f} (not read from the letter)" for f in missing]
+    notes.append("clinical_course, opioid_monitoring and most documentation statements are not read: fill them in "
+                 "from the letter where it states them")
+    return request, notes
 
 
-def dump_draft(request, missing, letter_path):
-    """The draft as YAML, headed by what a person must still fill in."""
+def dump_draft(request, notes, letter_path):
+    """The draft as YAML, headed by what was assumed, read from the rationale, or left for a person."""
     head = [f"# Draft case from {Path(letter_path).name} (mtus-check letters draft-case). Check every value against",
-            "# the letter. Not read from the letter, to fill in by hand:"]
-    head += [f"#   - {m}" for m in missing]
+            "# the letter. Assumed, read from the rationale, or to fill in by hand:"]
+    head += [f"#   - {m}" for m in notes]
     body = yaml.safe_dump(request, sort_keys=False, allow_unicode=True, width=110)
     return "\n".join(head) + "\n" + body
-
-
-FIELDS = ("review_date", "patient.age", "patient.sex", "injury.date", "diagnoses", "pain.current", "medications",
-          "items.description", "items.category", "items.quantity", "items.frequency", "items.real_outcome")
-
-
-def _get(data, dotted):
-    for part in dotted.split("."):
-        data = data.get(part) if isinstance(data, dict) else None
-    return data
-
-
-def field_values(request):
-    """Comparable values of the drafted fields of a request mapping (hand-encoded or drafted)."""
-    out = {}
-    for field in FIELDS:
-        if field.startswith("items."):
-            key = field.split(".", 1)[1]
-            values = []
-            for item in request.get("items", []):
-                value = item.get(key)
-                if key == "real_outcome" and value:
-                    value = value.get("imr")
-                if key == "frequency" and value:
-                    value = (float(value.get("per_week")), float(value.get("weeks")))
-                values.append(value)
-            out[field] = tuple(values)
-        elif field == "diagnoses":
-            out[field] = frozenset(" ".join(d.get("text", "").lower().split()) for d in request.get("diagnoses", []))
-        elif field == "medications":
-            meds = request.get("medications")
-            out[field] = None if meds is None else frozenset(m["name"].lower() for m in meds)
-        else:
-            value = _get(request, field)
-            out[field] = str(value) if isinstance(value, dt.date) else value
-    return out
-
-
-def field_accuracy(pairs):
-    """{field: (correct, compared)} over (hand-encoded, drafted) request mappings."""
-    totals = {f: [0, 0] for f in FIELDS}
-    for hand, draft in pairs:
-        a, b = field_values(hand), field_values(draft)
-        for field in FIELDS:
-            if a[field] in (None, (), frozenset()) and b[field] in (None, (), frozenset()):
-                continue
-            totals[field][1] += 1
-            totals[field][0] += a[field] == b[field]
-    return {f: tuple(v) for f, v in totals.items()}

@@ -9,20 +9,32 @@ def _pct(value):
     return "-" if value is None else f"{100 * value:.1f}%"
 
 
+_GROUPS = (("category", "by_category"), ("family", "by_family"), ("topic", "by_topic"), ("edition", "by_edition"))
+
+
 def _rows(summary):
     rows = [("overall", summary["overall"])]
-    rows += [(f"topic {k}", v) for k, v in summary["by_topic"].items()]
-    rows += [(f"edition {k}", v) for k, v in summary["by_edition"].items()]
+    for label, key in _GROUPS:
+        rows += [(f"{label} {k}", v) for k, v in summary.get(key, {}).items()]
     return rows
 
 
-_HEAD = ("scope", "items", "addressed", "agree", "agreement", "balanced acc.", "citation", "reason")
+_HEAD = ("scope", "items", "addressed", "agree", "agreement", "balanced acc.", "strict bal. acc.", "overturns found",
+         "citation", "reason")
 
 
 def _cells(name, s):
-    return (name, str(s["items"]), str(s["addressed"]), str(s["agree"]), _pct(s["agreement"]),
-            _pct(s["balanced_accuracy"]), f"{s['citation_matches']}/{s['citations_compared']}",
+    return (name, str(s["items"]), f"{s['addressed']} ({_pct(s['addressed_share'])})", str(s["agree"]),
+            _pct(s["agreement"]), _pct(s["balanced_accuracy"]), _pct(s["strict_balanced_accuracy"]),
+            f"{s['overturns_found']}/{s['overturned']}", f"{s['citation_matches']}/{s['citations_compared']}",
             f"{s['reasons_found']}/{s['reasons_compared']}")
+
+
+def _confusion(s):
+    c = s["confusion"]
+    return ["confusion (real \\ engine):   upheld  overturned  not addressed",
+            *(f"  {real:12} {c[real]['upheld']:14} {c[real]['overturned']:11} {c[real]['not_addressed']:14}"
+              for real in ("upheld", "overturned"))]
 
 
 def render_text(results, summary, changed, errors):
@@ -30,10 +42,12 @@ def render_text(results, summary, changed, errors):
     widths = [max(len(r[i]) for r in rows) for i in range(len(_HEAD))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    lines += [""] + _confusion(summary["overall"])
     disagreements = [r for r in results if r.addressed and not r.agrees]
     if disagreements:
         lines += ["", "disagreements:"]
-        lines += [f"  {r.key}: real {r.real}, engine {r.engine} ({r.determination}; {r.topic})" for r in disagreements]
+        lines += [f"  {r.key}: real {r.real}, engine {r.engine} ({r.determination}, {r.grounds}; {r.topic})"
+                  for r in disagreements]
     missing = [r for r in results if not r.addressed]
     if missing:
         lines += ["", "not addressed by the library (not counted as disagreements):"]
@@ -48,6 +62,7 @@ def render_text(results, summary, changed, errors):
 def render_md(results, summary, changed, errors):
     lines = ["| " + " | ".join(_HEAD) + " |", "|" + "---|" * len(_HEAD)]
     lines += ["| " + " | ".join(_cells(n, s)) + " |" for n, s in _rows(summary)]
+    lines += ["", "```"] + _confusion(summary["overall"]) + ["```"]
     disagreements = [r for r in results if r.addressed and not r.agrees]
     if disagreements:
         lines += ["", "Disagreements:", ""] + [f"- `{r.key}`: real {r.real}, engine {r.engine} ({r.topic})"

@@ -1,6 +1,6 @@
 """Regression of the rule library against real IMR decisions: evaluate every case (a structured request whose
-items record the real outcome), compare outcome, cited guideline and decisive reason, and summarise agreement
-and balanced accuracy per topic and per edition."""
+items record the real outcome, or an IMR letter drafted into one), compare outcome, cited guideline and decisive
+reason, and summarise agreement and balanced accuracy overall, per topic, category, guideline family and edition."""
 import fnmatch
 import re
 from collections import defaultdict
@@ -31,6 +31,9 @@ class ItemResult:
     reason_criteria: tuple  # criteria the letter's wording points to
     reason_found: object  # True | False | None (no letter, or no recognised reason)
     failing: tuple  # the engine's failing criteria ids
+    category: str = ""
+    family: str = ""  # the guideline family of the letter's first cited guideline ("" when none is recorded)
+    grounds: str = ""  # what the engine's determination rests on
 
     @property
     def key(self):
@@ -45,12 +48,20 @@ class ItemResult:
         return self.engine == self.real
 
 
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+LETTER_SUFFIXES = (".txt", ".pdf")
+
+
 def case_files(paths):
-    """Request files under the given files or directories, sorted."""
+    """Cases (request files) and IMR letters (.txt, .pdf) under the given files or directories, sorted. A folder
+    holding both a letter's text and its PDF is read once, from the text."""
     out = []
     for path in map(Path, paths):
         if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.name != "regress.yaml")
+            found = sorted(p for p in path.rglob("*") if p.is_file() and (
+                (p.suffix in CASE_SUFFIXES and p.name != "regress.yaml") or p.suffix.lower() in LETTER_SUFFIXES))
+            texts = {p.with_suffix("").name for p in found if p.suffix.lower() == ".txt"}
+            out += [p for p in found if not (p.suffix.lower() == ".pdf" and p.with_suffix("").name in texts)]
         else:
             out.append(path)
     return out
@@ -79,7 +90,11 @@ def _letter_item(case_path, item, index):
     name = item.real_outcome.letter
     if not name:
         return None
-    for folder in (case_path.parent, case_path.parent.parent / "letters", case_path.parent / "letters"):
+    if case_path.suffix.lower() in LETTER_SUFFIXES:
+        letter = _letter(str(case_path))
+        return letter.items[index] if letter is not None and index < len(letter.items) else None
+    for folder in (case_path.parent, case_path.parent.parent / "letters", case_path.parent / "letters",
+                   case_path.parent.parent / "txt"):
         if (folder / name).is_file():
             letter = _letter(str(folder / name))
             if letter is None:
@@ -92,10 +107,31 @@ def _letter_item(case_path, item, index):
     return None
 
 
+def _family(line):
+    from ..letters.guidelines import parse_guideline_line
+    cites = parse_guideline_line(line or "")
+    return cites[0].family if cites else ""
+
+
+def load_case(path):
+    """The request of a case file, or of a letter drafted into one (every draft loads)."""
+    path = Path(path)
+    if path.suffix.lower() in LETTER_SUFFIXES:
+        from ..letters.draft import draft_case
+        from ..request.model import parse_request
+        try:
+            letter = parse_file(path)
+        except LetterError as exc:
+            raise InputError(path, exc.message) from None
+        data, _ = draft_case(letter, path)
+        return parse_request(data, path)
+    return load_request(path)
+
+
 def evaluate_case(checker, path):
     """Results for every item of one case that records a real outcome."""
     path = Path(path)
-    request = load_request(path)
+    request = load_case(path)
     det = checker.review(request)
     out = []
     for index, it in enumerate(det.items):
@@ -113,7 +149,8 @@ def evaluate_case(checker, path):
             found = any(fnmatch.fnmatchcase(c, p) for c in failing for p in patterns)
         out.append(ItemResult(case=path.name, item_id=it.item.id, description=it.item.description, real=real.imr,
                               engine=it.imr_outcome, determination=it.determination, topic=topic, edition=det.edition,
-                              citation_match=citation, reason_criteria=patterns, reason_found=found, failing=failing))
+                              citation_match=citation, reason_criteria=patterns, reason_found=found, failing=failing,
+                              category=it.item.category, family=_family(real.guideline), grounds=it.grounds))
     return out
 
 
@@ -155,32 +192,48 @@ def run(paths, jobs=1, rules=None, progress=None):
     return results, errors
 
 
+def _balanced(results):
+    recalls = []
+    for cls in ("upheld", "overturned"):
+        real = [r for r in results if r.real == cls]
+        if real:
+            recalls.append(sum(r.agrees for r in real) / len(real))
+    return sum(recalls) / len(recalls) if recalls else None
+
+
 def _scores(results):
     addressed = [r for r in results if r.addressed]
     agree = sum(r.agrees for r in addressed)
-    recalls = []
-    for cls in ("upheld", "overturned"):
-        real = [r for r in addressed if r.real == cls]
-        if real:
-            recalls.append(sum(r.agrees for r in real) / len(real))
     cites = [r.citation_match for r in addressed if r.citation_match is not None]
     reasons = [r.reason_found for r in addressed if r.reason_found is not None]
+    confusion = {real: {engine: sum(1 for r in results if r.real == real and (r.engine or "not_addressed") == engine)
+                        for engine in ("upheld", "overturned", "not_addressed")} for real in ("upheld", "overturned")}
     return {"items": len(results), "addressed": len(addressed), "not_addressed": len(results) - len(addressed),
+            "addressed_share": len(addressed) / len(results) if results else None,
             "agree": agree, "agreement": agree / len(addressed) if addressed else None,
-            "balanced_accuracy": sum(recalls) / len(recalls) if recalls else None,
+            "balanced_accuracy": _balanced(addressed),
+            # an item the library does not address counts as a miss
+            "strict_balanced_accuracy": _balanced(results),
+            "overturned": confusion["overturned"]["upheld"] + confusion["overturned"]["overturned"]
+            + confusion["overturned"]["not_addressed"],
+            "overturns_found": confusion["overturned"]["overturned"], "confusion": confusion,
             "citation_matches": sum(cites), "citations_compared": len(cites),
             "reasons_found": sum(reasons), "reasons_compared": len(reasons)}
 
 
 def summarize(results):
-    """Overall scores, and the same per primary topic and per edition."""
-    by_topic, by_edition = defaultdict(list), defaultdict(list)
+    """Overall scores, and the same per primary topic, item category, guideline family (of the letter's first
+    cited guideline) and edition."""
+    groups = {"by_topic": defaultdict(list), "by_category": defaultdict(list), "by_family": defaultdict(list),
+              "by_edition": defaultdict(list)}
     for r in results:
-        by_topic[r.topic or "(not addressed)"].append(r)
-        by_edition[r.edition].append(r)
-    return {"overall": _scores(results),
-            "by_topic": {k: _scores(v) for k, v in sorted(by_topic.items())},
-            "by_edition": {k: _scores(v) for k, v in sorted(by_edition.items())}}
+        groups["by_topic"][r.topic or "(not addressed)"].append(r)
+        groups["by_category"][r.category or "(none)"].append(r)
+        groups["by_family"][r.family or "(none cited)"].append(r)
+        groups["by_edition"][r.edition].append(r)
+    out = {"overall": _scores(results)}
+    out.update({name: {k: _scores(v) for k, v in sorted(g.items())} for name, g in groups.items()})
+    return out
 
 
 def load_thresholds(paths):

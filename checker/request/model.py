@@ -78,9 +78,11 @@ def _known_modality(value):
 
 
 def _spinal_level(value):
-    if not isinstance(value, str) or not _LEVEL.match(value.upper()):
+    if isinstance(value, str):  # "L4-5" is how records write L4-L5
+        value = re.sub(r"^([CTLS])(\d{1,2})\s*-\s*(\d{1,2})$", r"\1\2-\1\3", value.strip().upper())
+    if not isinstance(value, str) or not _LEVEL.match(value):
         raise ValueError("a spinal level is written like L4-L5, L5-S1, C5-C6 or L4")
-    return value.upper()
+    return value
 
 
 _LEVEL = re.compile(r"^(C[1-8]|T(1[0-2]|[1-9])|L[1-5]|S[1-5])(-(C[1-8]|T(1[0-2]|[1-9])|L[1-5]|S[1-5]))?$")

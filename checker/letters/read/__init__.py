@@ -1,0 +1,1 @@
+"""Reading IMR letters with clinical NLP (medspaCy): the case summary into request fields."""

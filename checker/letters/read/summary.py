@@ -1,0 +1,405 @@
+"""Read a letter's clinical case summary into the fields of a request: demographics, diagnoses (suspected and
+rule-out marked), pain, work status, examination findings with region, side and level, prior studies, prior
+treatment with sessions and response, medications, red flags, surgeries and a few documentation statements.
+
+Sentences are split and phrases found by medspaCy (targets.yaml and the vocabulary); ConText marks what is
+negated, hypothetical (planned or requested) or uncertain. Sentences about the dispute itself (what UR decided,
+the request for authorization) and about what is planned are not facts of the record and are skipped for every
+field but the one that names what was requested. Numbers and dates are read from the sentence text."""
+import re
+from dataclasses import dataclass, field
+
+from ...request.vocabulary import load_vocabulary
+from .nlp import pipeline, targets
+
+_DATE = re.compile(r"\b(\d{1,2})[-/](\d{1,2})[-/](\d{2}|\d{4})\b")
+_PAIN = re.compile(r"\b(\d{1,2}(?:\.\d)?)\s*(?:-|to)\s*(\d{1,2}(?:\.\d)?)\s*(?:/|out of)\s*10\b|\b(\d{1,2}(?:\.\d)?)\s*(?:/|out of)\s*10\b")
+_LEVEL = re.compile(r"\b([CTLS][1-8](?:\s*-\s*[CTLS]?[1-8])?)\b")
+_COUNT = re.compile(r"\b(\d{1,3})\s+(?:\w+\s+){0,3}?(?:sessions?|visits?|treatments?|reports?|appointments?)\b", re.I)
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+          "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24}
+
+
+def _date(text):
+    m = _DATE.search(text)
+    if not m:
+        return None
+    import datetime as dt
+    month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    year = year + 2000 if year < 100 else year
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+@dataclass
+class Sentence:
+    text: str
+    ents: list  # (label, text, negated, hypothetical, uncertain, start char in sentence)
+    dispute: bool
+    plan: bool
+    complaint: bool
+
+    def labels(self, kind):
+        return [(e[0].split(":", 1)[1], e) for e in self.ents if e[0].startswith(kind + ":")]
+
+
+@dataclass
+class Reading:
+    """The fields read from a summary, and where each came from."""
+    fields: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)  # provenance lines for the draft's header
+
+
+def _has(text, phrases):
+    lowered = f" {text.lower()} "
+    return any(p.lower() in lowered for p in phrases)
+
+
+def sentences(text):
+    """The summary's sentences with their entities and flags."""
+    data = targets()
+    doc = pipeline()(text)
+    out = []
+    for sent in doc.sents:
+        ents = [(e.label_, e.text, e._.is_negated, e._.is_hypothetical, e._.is_uncertain, e.start_char - sent.start_char)
+                for e in sent.ents]
+        out.append(Sentence(sent.text, ents, _has(sent.text, data["dispute"]), _has(sent.text, data["plan"]),
+                            _has(sent.text, data["complaint"])))
+    return out
+
+
+def _split_list(text):
+    text = re.sub(r"(?i)^\s*(?:documented as|as follows|of|as)\s*:?\s*", "", text)
+    parts = re.split(r";\s*(?:and\s+)?|,\s*(?:and\s+)?(?![^()]*\))|\s+and\s+(?=[a-z])", text)
+    return [p.strip(" .:") for p in parts if p.strip(" .:") and len(p.split()) <= 10]
+
+
+def _diagnoses(sents, vocab):
+    data = targets()
+    triggers = sorted(data["diagnosis_list"], key=len, reverse=True)
+    for s in sents:
+        if s.dispute:
+            continue
+        lowered = s.text.lower()
+        hit = next((t for t in triggers if t in lowered), None)
+        if hit is None:
+            continue
+        rest = s.text[lowered.index(hit) + len(hit):]
+        rest = re.sub(r"(?i)^\s*(?:have |has )?(?:included|include|includes|are|were|is|was|of)?\s*:?\s*", "", rest)
+        out = []
+        for text in _split_list(rest):
+            status = "confirmed"
+            low = text.lower()
+            if any(low.startswith(w) for w in ("rule out", "r/o")):
+                status, text = "rule_out", re.sub(r"(?i)^(rule out|r/o)\s*", "", text)
+            elif any(w in low for w in ("possible", "probable", "suspected", "questionable")):
+                status = "suspected"
+            if text:
+                out.append({"text": text, "status": status} if status != "confirmed" else {"text": text})
+        if out:
+            return out
+    return []
+
+
+def _pain(sents):
+    current, low, high = None, None, None
+    for s in sents:
+        if s.dispute:
+            continue
+        for m in _PAIN.finditer(s.text):
+            if m.group(3):
+                current, low, high = float(m.group(3)), None, None
+            else:
+                a, b = float(m.group(1)), float(m.group(2))
+                if a <= b <= 10:
+                    current, low, high = None, a, b
+    out = {}
+    if current is not None and current <= 10:
+        out["current"] = current
+    if low is not None:
+        out.update(low=low, high=high)
+    return out
+
+
+def _work_status(sents):
+    status = None
+    for s in sents:
+        if s.dispute:
+            continue
+        for key, e in s.labels("WORK"):
+            if not e[2]:
+                status = key
+    return status
+
+
+def _nearest(s, kind, position, length=0):
+    """The entity of a kind in the same clause as a position (else nearest in the sentence), or None."""
+    clause = _clause(s.text, position, length)
+    start = s.text.find(clause)
+    found = [(0 if start <= e[5] < start + len(clause) else 1, abs(e[5] - position), key) for key, e in s.labels(kind)]
+    return min(found)[2] if found else None
+
+
+def _clause(text, start, length):
+    """The clause around a phrase: up to the nearest ';', ',' or ' and ' on either side."""
+    left = max(text.rfind(sep, 0, start) for sep in (";", ",", " and ", ":"))
+    ends = [i for sep in (";", ",", " and ", ".") if (i := text.find(sep, start + length)) != -1]
+    return text[left + 1 if left >= 0 else 0: min(ends) if ends else len(text)]
+
+
+def _exam(sents):
+    data = targets()
+    out, seen = [], set()
+    for s in sents:
+        if s.dispute or s.plan or s.labels("STUDY"):
+            continue
+        if s.complaint and not re.search(r"(?i)exam|palpation|test|noted|revealed|showed|demonstrated|positive|negative", s.text):
+            continue
+        for finding, e in s.labels("EXAM"):
+            window = _clause(s.text, e[5], len(e[1])).lower()
+            normal = any(re.search(rf"(?<![a-z]){re.escape(str(c))}(?![a-z])", window) for c in data["normal_cues"])
+            abnormal = any(re.search(rf"(?<![a-z]){re.escape(str(c))}(?![a-z])", window) for c in data["abnormal_cues"])
+            negative = e[2] or (normal and not abnormal)
+            positive = not negative
+            if finding in data["exam_terms"] and finding not in ("tenderness", "spasm", "straight_leg_raise", "spurling",
+                                                                 "tinel", "phalen", "mcmurray", "trigger_points",
+                                                                 "swelling", "effusion", "instability", "speed_test",
+                                                                 "obrien", "impingement_sign"):
+                # a neutral term ("sensation", "reflexes"): recorded only when the words around it say how it was
+                if not (abnormal or normal or e[2]):
+                    continue
+            region = _nearest(s, "REGION", e[5], len(e[1]))
+            side = _nearest(s, "SIDE", e[5], len(e[1]))
+            level = _LEVEL.search(s.text[e[5]:e[5] + 60])
+            item = {"finding": finding, "result": "positive" if positive else "negative"}
+            if region:
+                item["region"] = region
+            if side:
+                item["side"] = side
+            if level and finding in ("dermatomal_sensory_deficit", "myotomal_weakness", "reflex_change", "weakness"):
+                item["level"] = level.group(1).replace(" ", "")
+            key = tuple(sorted(item.items()))
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
+    return out
+
+
+def _imaging(sents):
+    data = targets()
+    out = []
+    for s in sents:
+        studies = [(k, e) for k, e in s.labels("STUDY") if not e[3]]
+        if not studies or s.dispute or (s.plan and not _has(s.text, data["report_present"])):
+            continue
+        lowered = s.text.lower()
+        if re.search(r"(?i)\b(request|requested|recommend|recommended|plan|pending|scheduled|ordered)\b", s.text) and \
+                not _has(s.text, data["report_present"]):
+            continue
+        absent = _has(s.text, data["report_absent"]) or any(e[2] for _, e in studies)
+        present = _has(s.text, data["report_present"])
+        regions = [k for k, e in s.labels("REGION")] or [None]
+        keys = list(dict.fromkeys(k for k, _ in studies))
+        if "emg_ncs" in keys:
+            keys = [k for k in keys if k not in ("emg", "ncs")]
+        if "emg" in keys and "ncs" in keys:
+            keys = [k for k in keys if k not in ("emg", "ncs")] + ["emg_ncs"]
+        for modality in keys:
+            for region in dict.fromkeys(regions):
+                if modality == "unspecified" and absent:
+                    continue
+                study = {"modality": modality, "region": region or "multiple"}
+                side = s.labels("SIDE")
+                if side:
+                    study["side"] = side[0][0]
+                day = _date(s.text)
+                if day:
+                    study["date"] = day
+                if absent:
+                    study["official_report"] = False
+                elif present:
+                    study["official_report"] = True
+                    m = re.search(r"(?i)(?:revealed|showed|shows|demonstrated|demonstrates|indicated|indicates|"
+                                  r"impression|noted|documented)\s*:?\s*(.+)", s.text)
+                    if m:
+                        study["findings"] = m.group(1).strip(" .")
+                    if _has(lowered, data["nerve_root_compromise"]):
+                        study["nerve_root_compromise"] = True
+                    levels = list(dict.fromkeys(lv.replace(" ", "") for lv in _LEVEL.findall(s.text) if "-" in lv))
+                    if levels:
+                        study["levels"] = levels
+                out.append(study)
+    merged = {}
+    for study in out:  # one study per modality and region: the most informative mention
+        key = (study["modality"], study["region"])
+        if key not in merged or len(study) > len(merged[key]):
+            merged[key] = study
+    return list(merged.values())
+
+
+def _sessions(text, start):
+    window = text[start: start + 80]
+    before = text[max(0, start - 60): start]
+    for chunk in (before, window):
+        m = _COUNT.search(chunk) or re.search(r"(?i)\b(\d{1,3})\s*(?:prior|previous|completed|authorized)?\s*$", before)
+        if m:
+            return int(m.group(1))
+        m = re.search(r"(?i)\b(" + "|".join(_WORDS) + r")\s+(?:\w+\s+){0,3}?(?:sessions?|visits?|treatments?)\b", chunk)
+        if m:
+            return _WORDS[m.group(1).lower()]
+    return None
+
+
+def _treatment(sents, requested):
+    data = targets()
+    courses, last = {}, None
+    for i, s in enumerate(sents):
+        if s.dispute:
+            last = None
+            continue
+        treated = [k for k, e in s.labels("TREAT") if not e[2] and not e[3]]
+        if not treated and last in courses:
+            # "It was noted that the pain had decreased" after a sentence about the course
+            responses = {k for k, r in s.labels("RESPONSE") if not r[2]}
+            if "no_improvement" in responses:
+                courses[last]["reported_improvement"] = False
+            elif "reported_improvement" in responses:
+                courses[last].setdefault("reported_improvement", True)
+        last = treated[-1] if treated else None
+        for category, e in s.labels("TREAT"):
+            if e[3] or e[2] or (s.plan and not _has(s.text, data["treatment_list"])):
+                continue
+            if category in ("home_exercise_program", "other", "brace_orthosis", "heat_cold_therapy"):
+                continue
+            course = courses.setdefault(category, {"modality": category})
+            regions = [k for k, _ in s.labels("REGION")]
+            if len(set(regions)) == 1 and "body_region" not in course:
+                course["body_region"] = regions[0]
+            sessions = _sessions(s.text, e[5])
+            if sessions is not None and sessions <= 60:
+                course["sessions"] = max(course.get("sessions", 0), sessions)
+            responses = {k for k, r in s.labels("RESPONSE") if not r[2]}
+            if "functional_improvement" in responses:
+                course["functional_improvement"] = True
+            if "no_improvement" in responses:
+                course["reported_improvement"] = False
+            elif "reported_improvement" in responses:
+                course["reported_improvement"] = True
+    return list(courses.values())
+
+
+def _medications(sents, vocab):
+    data = targets()
+    meds, seen = [], set()
+    for s in sents:
+        if s.dispute:
+            continue
+        listed = _has(s.text, data["medication_list"]) or _has(s.text, data["treatment_list"])
+        if s.plan and not listed:
+            continue
+        for key, e in s.labels("DRUG"):
+            if e[3] or key in seen:
+                continue
+            seen.add(key)
+            med = {"name": e[1]}
+            dose = re.match(r"\s*(\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg|mcg|%|g)\b)", s.text[e[5] + len(e[1]):], re.I)
+            if dose:
+                med["dose"] = dose.group(1)
+            meds.append(med)
+    return meds
+
+
+def _red_flags(sents):
+    flags, documented = [], False
+    for s in sents:
+        for key, e in s.labels("REDFLAG"):
+            if key == "none":
+                documented = True
+            elif not e[2] and not s.dispute and not s.plan:
+                flags.append(e[1].lower())
+                documented = True
+    return sorted(set(flags)) if documented else None
+
+
+def _surgeries(sents, vocab):
+    out = []
+    for s in sents:
+        if s.dispute or s.plan:
+            continue
+        if not re.search(r"(?i)status post|\bs/p\b|underwent|had (a |an )?(\w+ )?surgery|surgery (on|in)|postoperative", s.text):
+            continue
+        procedures = [k for k, e in s.labels("PROCEDURE") if not e[2] and not e[3]]
+        regions = [k for k, _ in s.labels("REGION")]
+        m = re.search(r"(?i)(?:status post|s/p|underwent)\s+(?:an?\s+|the\s+)?([^,.;]+)", s.text)
+        if not procedures and not m:
+            continue
+        surgery = {"procedure": procedures[0]} if procedures else {"text": m.group(1).strip()}
+        day = _date(s.text)
+        if day:
+            surgery["date"] = day
+        if regions:
+            surgery["body_region"] = regions[0]
+        out.append(surgery)
+    return out
+
+
+def _statements(sents):
+    out = {}
+    for s in sents:
+        if s.dispute:
+            continue
+        for key, e in s.labels("STATEMENT"):
+            if e[3]:
+                continue
+            out[key] = not e[2]
+    return out
+
+
+def read_summary(text):
+    """A Reading of the summary: the request fields the reader could fill."""
+    vocab = load_vocabulary()
+    sents = sentences(text or "")
+    fields = {}
+    age = re.search(r"(\d{2})[- ]year[- ]old", text or "")
+    sex = re.search(r"\b(male|female|man|woman|gentleman|lady)\b", text or "", re.I)
+    patient = {}
+    if age:
+        patient["age"] = int(age.group(1))
+    if sex:
+        patient["sex"] = {"man": "male", "gentleman": "male", "woman": "female", "lady": "female"}.get(
+            sex.group(1).lower(), sex.group(1).lower())
+    if patient:
+        fields["patient"] = patient
+    diagnoses = _diagnoses(sents, vocab)
+    if diagnoses:
+        fields["diagnoses"] = diagnoses
+    pain = _pain(sents)
+    if pain:
+        fields["pain"] = pain
+    work = _work_status(sents)
+    if work:
+        fields["work_status"] = work
+    exam = _exam(sents)
+    if exam:
+        fields["exam"] = exam
+    flags = _red_flags(sents)
+    if flags is not None:
+        fields["red_flags"] = flags
+    imaging = _imaging(sents)
+    if imaging:
+        fields["imaging"] = imaging
+    surgeries = _surgeries(sents, vocab)
+    if surgeries:
+        fields["surgeries"] = surgeries
+    courses = _treatment(sents, ())
+    if courses:
+        fields["treatment_history"] = courses
+    meds = _medications(sents, vocab)
+    if meds:
+        fields["medications"] = meds
+    statements = _statements(sents)
+    if statements:
+        fields["documentation"] = statements
+    return Reading(fields=fields)
