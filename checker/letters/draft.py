@@ -76,6 +76,13 @@ def _rationale_facts(letter, request, notes):
                                  f"\"{' '.join(s.text.split())[:160]}\"")
     if not history:
         request.pop("treatment_history")
+    if "red_flags" not in request:
+        for item in letter.items:
+            m = re.search(r"(?i)[^.]*\bno\s+(?:evidence of |documentation of |documented )?red[- ]flags?\b[^.]*\.", item.rationale)
+            if m:
+                request["red_flags"] = []
+                notes.append(f"red_flags: [] read from the rationale: \"{' '.join(m.group(0).split())[:160]}\"")
+                break
 
 
 def draft_case(letter, letter_path):

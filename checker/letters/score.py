@@ -12,8 +12,15 @@ def _norm(text):
 
 
 def _drug(name):
+    """A drug by its vocabulary key; one the vocabulary does not know by the drug name the reader knows it by
+    (a proprietary product named inside 'One month supply of Trezix capsule ...'), else as written."""
     key = load_vocabulary().drug(name)[0]
-    return key or _norm(name)
+    if key:
+        return key
+    from .read.nlp import targets
+    words = f" {_norm(name)} "
+    known = [d for d in targets()["other_drugs"] if f" {d} " in words]
+    return max(known, key=len) if known else _norm(name)
 
 
 def _red_flags(value):
@@ -28,17 +35,28 @@ def _scalar(value):
     return value
 
 
+_NERVES = {"upper_extremity": "cervical", "lower_extremity": "lumbar"}
+
+
+def _exam_region(finding):
+    """Neurological findings of a limb and of the spine region whose nerves supply it are the same for the rules
+    (vocabulary nerve_regions): compared as the spine region."""
+    tags = (load_vocabulary().exam_findings or {}).get(finding["finding"], {}).get("tags", ())
+    region = finding.get("region")
+    return _NERVES.get(region, region) if set(tags) & {"radicular", "neurological"} else region
+
+
 def _sets(r):
-    history = r.get("treatment_history") or []
+    history = [c for c in r.get("treatment_history") or [] if c["modality"] != "other"]
     imaging = r.get("imaging") or []
-    exam = r.get("exam") or []
+    exam = [e for e in r.get("exam") or [] if e["finding"] != "other"]  # free text: nothing to compare
     docs = dict(r.get("documentation") or {})
     return {
         "diagnoses": {_norm(d.get("text") or d.get("icd10")) for d in r.get("diagnoses") or []},
         "diagnoses.status": {(_norm(d.get("text")), d["status"]) for d in r.get("diagnoses") or []
                              if d.get("status", "confirmed") != "confirmed"},
         "exam": {(e["finding"], e.get("result", "positive")) for e in exam},
-        "exam.region": {(e["finding"], e.get("result", "positive"), e.get("region")) for e in exam if e.get("region")},
+        "exam.region": {(e["finding"], e.get("result", "positive"), _exam_region(e)) for e in exam if e.get("region")},
         "imaging": {(s["modality"], s["region"]) for s in imaging},
         "imaging.official_report": {(s["modality"], s["region"], s["official_report"]) for s in imaging
                                     if s.get("official_report") is not None},

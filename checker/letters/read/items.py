@@ -53,7 +53,7 @@ def category_of(text):
     vocab = load_vocabulary()
     lowered = " " + re.sub(r"\s+", " ", text.lower()) + " "
     for phrase, category in targets()["item_categories"]:
-        if re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", lowered):
+        if re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?:s|es)?(?![a-z])", lowered):
             if category in ("ultrasound_therapy",) and re.search(r"(?i)diagnostic|guided", text):
                 continue
             return category
@@ -107,9 +107,11 @@ def read_item(n, parsed, letter_name):
     if quantity is not None:
         item["quantity"] = quantity
     elif category in ("consultation", "office_visit", "surgery", "functional_capacity_evaluation", "mri", "ct", "xray",
-                      "emg", "ncs", "emg_ncs", "ecg", "tens_unit", "lumbar_support", "psychological_evaluation"):
+                      "emg", "ncs", "emg_ncs", "ecg", "tens_unit", "lumbar_support", "psychological_evaluation",
+                      "epidural_steroid_injection", "urine_drug_test", "heat_cold_therapy", "ergonomic_equipment",
+                      "mobility_aid", "brace_orthosis", "hospital_bed", "prp_injection"):
         item["quantity"] = 1
-        notes.append(f"items[{n - 1}].quantity: 1 assumed for a single service; check")
+        notes.append(f"items[{n - 1}].quantity: 1 assumed for a single service or device; check")
     if per_week:
         item["frequency"] = {"per_week": per_week, "weeks": weeks}
     if category == "medication" and quantity is not None:

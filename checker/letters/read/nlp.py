@@ -56,6 +56,7 @@ def _rules(vocab, data):
         pairs += [(p, f"TREAT:{category}") for p in phrases]
     for key, spec in vocab.drugs.items():
         pairs += [(name, f"DRUG:{key}") for name in spec["names"]]
+    pairs += [(name, f"DRUG:{name}") for name in data["other_drugs"] + data["drug_classes_named"]]
     for key, spec in vocab.procedures.items():
         pairs.append((spec["label"], f"PROCEDURE:{key}"))
     return sorted(set(pairs))

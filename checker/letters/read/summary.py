@@ -70,37 +70,58 @@ def sentences(text):
     return out
 
 
-def _split_list(text):
-    text = re.sub(r"(?i)^\s*(?:documented as|as follows|of|as)\s*:?\s*", "", text)
-    parts = re.split(r";\s*(?:and\s+)?|,\s*(?:and\s+)?(?![^()]*\))|\s+and\s+(?=[a-z])", text)
-    return [p.strip(" .:") for p in parts if p.strip(" .:") and len(p.split()) <= 10]
+def _is_head(fragment, heads):
+    words = re.findall(r"[a-z]+", fragment.lower())
+    return any(w in heads or re.search(r"(itis|algia|opathy|osis|ectomy|plasty)$", w) for w in words)
+
+
+def _split_list(text, heads):
+    """A list of diagnoses as the summary words them: split at ';' (then only there), else at commas and 'and',
+    keeping 'strain of muscle, fascia and tendon' whole (a fragment with no diagnosis word continues the last)."""
+    text = re.sub(r"(?i)^\s*(?:documented as|as follows|noted as|listed as|of|as)\s*:?\s*", "", text)
+    separator = r";\s*(?:and\s+)?" if ";" in text else r",\s*(?:and\s+)?(?![^()]*\))|\s+and\s+(?=[a-z])"
+    out = []
+    for part in re.split(separator, text):
+        part = re.sub(r"(?i)^(?:a|an|the)\s+", "", part.strip(" .:"))
+        if not part:
+            continue
+        if out and not _is_head(part, heads) and len(part.split()) <= 4:
+            out[-1] = f"{out[-1]}{', ' if ',' in text and ';' not in text else ' and '}{part}"
+            continue
+        out.append(part)
+    return [p for p in out if len(p.split()) <= 16]
 
 
 def _diagnoses(sents, vocab):
     data = targets()
+    heads = set(data["diagnosis_heads"])
     triggers = sorted(data["diagnosis_list"], key=len, reverse=True)
+    out, seen = [], set()
     for s in sents:
         if s.dispute:
             continue
         lowered = s.text.lower()
         hit = next((t for t in triggers if t in lowered), None)
-        if hit is None:
+        if hit is None or (hit == "noted to include" and not re.search(r"diagnos|impression", lowered)):
             continue
         rest = s.text[lowered.index(hit) + len(hit):]
+        for end in data["diagnosis_list_end"]:
+            cut = rest.lower().find(end)
+            if cut > 0:
+                rest = rest[:cut]
         rest = re.sub(r"(?i)^\s*(?:have |has )?(?:included|include|includes|are|were|is|was|of)?\s*:?\s*", "", rest)
-        out = []
-        for text in _split_list(rest):
+        for text in _split_list(rest, heads):
             status = "confirmed"
             low = text.lower()
             if any(low.startswith(w) for w in ("rule out", "r/o")):
                 status, text = "rule_out", re.sub(r"(?i)^(rule out|r/o)\s*", "", text)
             elif any(w in low for w in ("possible", "probable", "suspected", "questionable")):
                 status = "suspected"
-            if text:
+            key = " ".join(text.lower().split())
+            if text and key not in seen:
+                seen.add(key)
                 out.append({"text": text, "status": status} if status != "confirmed" else {"text": text})
-        if out:
-            return out
-    return []
+    return out
 
 
 def _pain(sents):
@@ -129,7 +150,7 @@ def _work_status(sents):
         if s.dispute:
             continue
         for key, e in s.labels("WORK"):
-            if not e[2]:
+            if key == "unknown" or not e[2]:
                 status = key
     return status
 
@@ -152,9 +173,12 @@ def _clause(text, start, length):
 def _exam(sents):
     data = targets()
     out, seen = [], set()
+    context = None  # the region the examination is about, carried to the next sentence that names none
     for s in sents:
         if s.dispute or s.plan or s.labels("STUDY"):
+            context = None
             continue
+        regions_here = [k for k, _ in s.labels("REGION")]
         if s.complaint and not re.search(r"(?i)exam|palpation|test|noted|revealed|showed|demonstrated|positive|negative", s.text):
             continue
         for finding, e in s.labels("EXAM"):
@@ -170,9 +194,14 @@ def _exam(sents):
                 # a neutral term ("sensation", "reflexes"): recorded only when the words around it say how it was
                 if not (abnormal or normal or e[2]):
                     continue
-            region = _nearest(s, "REGION", e[5], len(e[1]))
+            if finding == "weakness" and (re.search(r"(?i)myotom|motor strength|motor exam|motor testing", s.text)
+                                          or _LEVEL.search(window.upper())):
+                finding = "myotomal_weakness"  # strength graded by nerve root in a neurological examination
+            region = _nearest(s, "REGION", e[5], len(e[1])) or context
             side = _nearest(s, "SIDE", e[5], len(e[1]))
             level = _LEVEL.search(s.text[e[5]:e[5] + 60])
+            if not positive and finding in ("tenderness", "spasm", "swelling", "gait_abnormality"):
+                continue  # "no tenderness": the records rarely turn on it, and a summary says it in passing
             item = {"finding": finding, "result": "positive" if positive else "negative"}
             if region:
                 item["region"] = region
@@ -184,6 +213,8 @@ def _exam(sents):
             if key not in seen:
                 seen.add(key)
                 out.append(item)
+        if regions_here:
+            context = regions_here[-1]
     return out
 
 
@@ -195,9 +226,9 @@ def _imaging(sents):
         if not studies or s.dispute or (s.plan and not _has(s.text, data["report_present"])):
             continue
         lowered = s.text.lower()
-        if re.search(r"(?i)\b(request|requested|recommend|recommended|plan|pending|scheduled|ordered)\b", s.text) and \
-                not _has(s.text, data["report_present"]):
-            continue
+        if re.search(r"(?i)\b(requests?|requested|requesting|recommend\w*|plan|planned|pending|scheduled|order\w*|"
+                     r"authoriz\w*|certif\w*|denied|appeal\w*|consider\w*|refer\w*|will|would)\b", s.text):
+            continue  # a study asked for or discussed, not one done
         absent = _has(s.text, data["report_absent"]) or any(e[2] for _, e in studies)
         present = _has(s.text, data["report_present"])
         regions = [k for k, e in s.labels("REGION")] or [None]
@@ -208,8 +239,8 @@ def _imaging(sents):
             keys = [k for k in keys if k not in ("emg", "ncs")] + ["emg_ncs"]
         for modality in keys:
             for region in dict.fromkeys(regions):
-                if modality == "unspecified" and absent:
-                    continue
+                if modality == "unspecified":
+                    continue  # 'diagnostic studies' name no study
                 study = {"modality": modality, "region": region or "multiple"}
                 side = s.labels("SIDE")
                 if side:
@@ -252,6 +283,15 @@ def _sessions(text, start):
     return None
 
 
+def _responses(s):
+    """How a course went, as the sentence says: a response phrase carries its own polarity ("did not help"), so
+    ConText's negation is not applied to it; the longest phrase wins where two overlap."""
+    keys = {k for k, _ in s.labels("RESPONSE")}
+    if "no_improvement" in keys:
+        keys.discard("reported_improvement")
+    return keys
+
+
 def _treatment(sents, requested):
     data = targets()
     courses, last = {}, None
@@ -262,7 +302,7 @@ def _treatment(sents, requested):
         treated = [k for k, e in s.labels("TREAT") if not e[2] and not e[3]]
         if not treated and last in courses:
             # "It was noted that the pain had decreased" after a sentence about the course
-            responses = {k for k, r in s.labels("RESPONSE") if not r[2]}
+            responses = _responses(s)
             if "no_improvement" in responses:
                 courses[last]["reported_improvement"] = False
             elif "reported_improvement" in responses:
@@ -271,7 +311,7 @@ def _treatment(sents, requested):
         for category, e in s.labels("TREAT"):
             if e[3] or e[2] or (s.plan and not _has(s.text, data["treatment_list"])):
                 continue
-            if category in ("home_exercise_program", "other", "brace_orthosis", "heat_cold_therapy"):
+            if category in ("home_exercise_program", "other") or load_vocabulary().category_kind(category) == "visit":
                 continue
             course = courses.setdefault(category, {"modality": category})
             regions = [k for k, _ in s.labels("REGION")]
@@ -280,7 +320,7 @@ def _treatment(sents, requested):
             sessions = _sessions(s.text, e[5])
             if sessions is not None and sessions <= 60:
                 course["sessions"] = max(course.get("sessions", 0), sessions)
-            responses = {k for k, r in s.labels("RESPONSE") if not r[2]}
+            responses = _responses(s)
             if "functional_improvement" in responses:
                 course["functional_improvement"] = True
             if "no_improvement" in responses:
@@ -323,25 +363,32 @@ def _red_flags(sents):
     return sorted(set(flags)) if documented else None
 
 
+_SURGERY = re.compile(r"(?i)\b(?:status post|s/p|underwent|had)?\s*((?:[\w-]+\s+){0,4}?)(surgery|surgeries|fusion|release|"
+                      r"repair|fixation|arthroscopy|arthroplasty|laminectomy|discectomy|meniscectomy|reconstruction|"
+                      r"orif|decompression)\b")
+
+
 def _surgeries(sents, vocab):
-    out = []
+    out, seen = [], set()
     for s in sents:
         if s.dispute or s.plan:
             continue
-        if not re.search(r"(?i)status post|\bs/p\b|underwent|had (a |an )?(\w+ )?surgery|surgery (on|in)|postoperative", s.text):
-            continue
-        procedures = [k for k, e in s.labels("PROCEDURE") if not e[2] and not e[3]]
-        regions = [k for k, _ in s.labels("REGION")]
-        m = re.search(r"(?i)(?:status post|s/p|underwent)\s+(?:an?\s+|the\s+)?([^,.;]+)", s.text)
-        if not procedures and not m:
-            continue
-        surgery = {"procedure": procedures[0]} if procedures else {"text": m.group(1).strip()}
-        day = _date(s.text)
-        if day:
-            surgery["date"] = day
-        if regions:
-            surgery["body_region"] = regions[0]
-        out.append(surgery)
+        for m in _SURGERY.finditer(s.text):
+            window = (m.start(), m.end())
+            regions = [k for k, e in s.labels("REGION") if window[0] - 5 <= e[5] <= window[1] + 25]
+            procedures = [k for k, e in s.labels("PROCEDURE") if window[0] - 5 <= e[5] <= window[1] + 25]
+            if not regions and not procedures:
+                continue
+            surgery = {"procedure": procedures[0]} if procedures else {"text": " ".join(m.group(0).split())}
+            if regions:
+                surgery["body_region"] = regions[0]
+            day = _date(s.text[m.start(): m.end() + 30])
+            if day:
+                surgery["date"] = day
+            key = (surgery.get("procedure"), surgery.get("body_region"))
+            if key not in seen:
+                seen.add(key)
+                out.append(surgery)
     return out
 
 
