@@ -58,13 +58,56 @@ def to_durable(cond, positive=True):
     return terms[0] if len(terms) == 1 else {("$and" if conj else "$or"): terms}
 
 
-def _pattern(category, check):
+def _pattern(category, check, body=None):
+    """The durable pattern of a check (or of one piece of it): the item, its category, the condition, the dates."""
     terms = [{"kind": "item"}, {"category": category}]
-    terms += [to_durable(part) for part in check.parts]
+    terms += [to_durable(part) for part in check.parts] if body is None else [body]
     terms.append({"$gte": {"review_day": check.day_from}})
     if check.day_to is not None:
         terms.append({"$lte": {"review_day": check.day_to}})
     return {"$and": terms}
+
+
+# durable-rules accepts at most 32 expressions in one pattern (error 113 at registration); a pattern holds the
+# item, category and date tests besides the condition, so a condition is split above this many comparisons
+MAX_EXPRESSIONS = 32
+_FIXED = 4
+
+
+def _size(node):
+    key = next(iter(node))
+    return sum(_size(t) for t in node[key]) if key in ("$and", "$or") else 1
+
+
+def _pieces(node, limit):
+    """A condition too large for one pattern as a tree of pieces that fit: ('leaf', node) | ('and'|'or', [trees]).
+    Small terms are packed together so that there are as few patterns as possible."""
+    if _size(node) <= limit:
+        return ("leaf", node)
+    key = next(iter(node))
+    op = "$and" if key == "$and" else "$or"
+    groups, current, size = [], [], 0
+    for term in node[key]:
+        n = _size(term)
+        if n > limit:
+            groups.append(_pieces(term, limit))
+            continue
+        if size + n > limit:
+            groups.append(("leaf", current[0] if len(current) == 1 else {op: current}))
+            current, size = [], 0
+        current.append(term)
+        size += n
+    if current:
+        groups.append(("leaf", current[0] if len(current) == 1 else {op: current}))
+    return ("and" if op == "$and" else "or", groups)
+
+
+def _holds(tree, matched):
+    kind, body = tree
+    if kind == "leaf":
+        return body in matched
+    results = (_holds(t, matched) for t in body)
+    return all(results) if kind == "and" else any(results)
 
 
 def _flat_keys(d):
@@ -85,6 +128,7 @@ class DurableEvaluator:
         self._seen = {}
         self._host = _SyncHost()
         self._names = {}
+        self._composite = {}
         tag = hashlib.sha256(plan.library.sha256.encode()).hexdigest()[:8] + f"_{next(_instances)}"
         # Facts are sent with only the fields some rule reads: small facts are faster and stay far from the
         # engine's limit on properties per fact.
@@ -100,14 +144,30 @@ class DurableEvaluator:
 
     def _ruleset(self, category, checks):
         by_pattern = {}
+        composite = []  # (kind, key, tree of piece patterns): checks too large for one pattern
         for check in checks:
-            key = json.dumps(_pattern(category, check), sort_keys=True)
-            by_pattern.setdefault(key, []).append((check.kind, check.key))
+            pattern = _pattern(category, check)
+            if _size(pattern) <= MAX_EXPRESSIONS:
+                by_pattern.setdefault(json.dumps(pattern, sort_keys=True), []).append((check.kind, check.key))
+                continue
+            body = {"$and": [to_durable(part) for part in check.parts]}
+            tree = self._keyed(_pieces(body, MAX_EXPRESSIONS - _FIXED), category, check, by_pattern)
+            composite.append((check.kind, check.key, tree))
+        self._composite[category] = tuple(composite)
         rules = {}
         for n, (pattern, keys) in enumerate(sorted(by_pattern.items())):
             rules[f"r{n}"] = {"all": [{"m": json.loads(pattern)}], "cap": CAP, "run": self._recorder(tuple(keys))}
         rules["__sink__"] = {"all": [{"m": {"$ex": {"kind": 1}}}], "pri": CAP, "cap": CAP, "run": self._sink}
         return rules
+
+    def _keyed(self, tree, category, check, by_pattern):
+        """The tree with each piece registered as its own pattern, recorded as a ('piece', pattern) hit."""
+        kind, body = tree
+        if kind != "leaf":
+            return (kind, tuple(self._keyed(t, category, check, by_pattern) for t in body))
+        key = json.dumps(_pattern(category, check, body), sort_keys=True)
+        by_pattern.setdefault(key, []).append(("piece", key))
+        return ("leaf", key)
 
     def _recorder(self, keys):
         def action(c):  # exactly one parameter: two would make durable treat it as asynchronous
@@ -134,7 +194,17 @@ class DurableEvaluator:
             if item.values["category"] in self._names:
                 batches.setdefault(item.values["category"], []).append(fact)
         for category, facts in sorted(batches.items()):
-            hits |= self._assert(self._names[category], facts)
+            found = self._assert(self._names[category], facts)
+            pieces = {}
+            for kind, key, item in found:
+                if kind == "piece":
+                    pieces.setdefault(item, set()).add(key)
+                else:
+                    hits.add((kind, key, item))
+            for kind, key, tree in self._composite.get(category, ()):
+                for fact in facts:
+                    if _holds(tree, pieces.get(fact["id"], ())):
+                        hits.add((kind, key, fact["id"]))
         return hits
 
     def _assert(self, name, facts):

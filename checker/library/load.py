@@ -72,6 +72,9 @@ class CriterionSpec(_Spec):
     why: Optional[str] = None
     # not_recommended: the guideline's own word for it
     status: Literal["not_recommended", "under_study"] = "not_recommended"
+    # true when the criterion denies on a documented contraindication: without it on record there is nothing to
+    # deny on, so it is the one kind of criterion an unknown may switch off (the unknowns test lists them)
+    contraindication: bool = False
     citation: CitationSpec = CitationSpec()
     applies_when: Optional[dict] = None
     condition: Optional[dict] = None  # requirement: must hold
@@ -164,6 +167,7 @@ class Criterion:
     effective_to: object  # date or None
     why: str = ""  # expected criteria: the guideline's wording that makes it documentation to ask for, not decide on
     written_for: object = None  # the first day the criterion is in force (its examples' dates are relative to it)
+    contraindication: bool = False
     status: str = "not_recommended"  # not_recommended criteria: not_recommended | under_study
 
     @property
@@ -434,7 +438,7 @@ def build_topic(header, data, fields, categories, edition, start, end, overall):
             condition=cond, cap=c.cap, rationale=c.rationale.model_dump(), remedy=c.remedy,
             confirmed_by=c.confirmed_by, examples=tuple(c.examples), line=positions.line_of(loc),
             effective_from=c_from, effective_to=c_to, why=c.why or "", status=c.status,
-            written_for=own_from or overall[0]))
+            written_for=own_from or overall[0], contraindication=c.contraindication))
     if not criteria:
         raise _error(path, positions, ("criteria",), f"no criterion is in force from {start.isoformat()}")
     return Topic(id=spec.topic, title=spec.title, edition=edition.id, tier=edition.tier, citation=topic_cite,

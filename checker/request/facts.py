@@ -80,7 +80,7 @@ STATIC_FIELDS = {
     "daily_mg": ("number", "daily dose of the requested drug (mg, or mcg/h for patches)"),
     "weeks_used": ("int", "weeks the requested drug has been used so far"),
     "long_term_use": ("bool", "the requested drug is continued long-term use"),
-    "compound": ("bool", "the requested drug is a compounded product (so stated, or its ingredients are listed)"),
+    "compound": ("bool", "the requested drug is a compounded product (so stated, or its ingredients are listed); unknown for a product the vocabulary does not know"),
     "ingredient_unknown": ("bool", "a compound ingredient is not stated or not in the vocabulary"),
     "formulary_status": (("exempt", "non_exempt", "unlisted", "compounded", "not_in_force"),
                          "MTUS Drug Formulary status of the requested drug on the review date"),
@@ -294,7 +294,9 @@ def _medication_facts(item, request, vocab, warnings):
     # listing ingredients, or saying so, makes an item a compound; a compound whose ingredients are not listed
     # cannot be shown to contain only recommended ones
     compound = med.ingredients is not None or med.compounded is True
-    values["compound"] = compound
+    # not a compound when the records say so, or when the drug is one the vocabulary knows; a product nobody can
+    # name is unknown, so the topics for ordinary drugs do not judge it as one
+    values["compound"] = True if compound else (False if med.compounded is False or spec is not None else None)
     if med.ingredients is not None:
         classes = [vocab.drug_class(name) for name in med.ingredients]
         for name, cls in zip(med.ingredients, classes):

@@ -1,0 +1,113 @@
+"""Unknowns never help a request: removing a documented fact from a request never turns an item that is not
+certified into one that is certified. The only exceptions are criteria that deny on a documented contraindication
+(`contraindication: true` in the rule file): without the contraindication on record the criterion has nothing to
+deny on. Checked over generated requests and every gold case of the development letters."""
+import random
+
+import pytest
+from conftest import ROOT
+
+from checker.request.model import parse_request
+from checker.request.positions import load_file
+from checker.request.synthetic import random_request_data
+
+GOLD = sorted((ROOT / "examples" / "letters" / "imr-2016-2017" / "cases").glob("CM*.yaml"))
+_LISTS = ("diagnoses", "exam", "imaging", "surgeries")
+_COMPLETE = ("treatment_history", "medications")  # a list that claims to be complete: removed whole
+_SCALARS = ("clinical_course", "work_status", "red_flags", "new_neurological_deficit", "job_physical_demand")
+
+
+def removals(data):
+    """(what, data with one documented fact removed) for every documented fact of a request mapping."""
+    for key in _LISTS:
+        values = data.get(key)
+        if isinstance(values, list):
+            for i in range(len(values)):
+                yield f"{key}[{i}]", dict(data, **{key: values[:i] + values[i + 1:]})
+    for key in _COMPLETE:
+        if data.get(key) is not None:
+            yield key, {k: v for k, v in data.items() if k != key}
+    for key in _SCALARS:
+        if data.get(key) is not None:
+            yield key, {k: v for k, v in data.items() if k != key}
+    for block in ("documentation", "opioid_monitoring", "pain", "patient", "injury"):
+        for key in list((data.get(block) or {})):
+            if block == "injury" and key != "symptom_onset":
+                continue  # the date of injury is not a documentation fact: it sets the edition and phase
+            yield f"{block}.{key}", dict(data, **{block: {k: v for k, v in data[block].items() if k != key}})
+    for n, item in enumerate(data["items"]):
+        for key in list(item.get("documentation") or {}):
+            items = list(data["items"])
+            items[n] = dict(item, documentation={k: v for k, v in item["documentation"].items() if k != key})
+            yield f"items[{n}].documentation.{key}", dict(data, items=items)
+        med = item.get("medication") or {}
+        for key in [k for k in med if k != "name"]:
+            items = list(data["items"])
+            items[n] = dict(item, medication={k: v for k, v in med.items() if k != key})
+            yield f"items[{n}].medication.{key}", dict(data, items=items)
+
+
+def _decisions(checker, request):
+    det = checker.review(request)
+    return {d.item.id: d for d in det.items}
+
+
+def violations(checker, data, name):
+    """Removals that turn a non-certified item into a certified one, not explained by a contraindication."""
+    found = []
+    before = _decisions(checker, parse_request(data, name))
+    for what, reduced in removals(data):
+        try:
+            request = parse_request(reduced, name)
+        except Exception:  # a removal that leaves an invalid request (e.g. a dependency) is not a fact removal
+            continue
+        after = _decisions(checker, request)
+        for item_id, old in before.items():
+            new = after[item_id]
+            if old.determination in ("non_certify", "modify") and new.determination == "certify":
+                decisive = [cid for cid in old.decisive if not _contraindication(checker.library, cid)]
+                if decisive:
+                    found.append(f"{name} {item_id}: removing {what} certifies it (it failed {', '.join(decisive)})")
+    return found
+
+
+def _contraindication(library, criterion_id):
+    return any(c.id == criterion_id and c.contraindication for c in library.criteria())
+
+
+def test_removing_a_documented_fact_never_certifies_a_gold_case(reference):
+    found = []
+    for path in GOLD:
+        data, _ = load_file(path)
+        found += violations(reference, data, path.name)
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_removing_a_documented_fact_never_certifies_a_generated_request(reference, seed):
+    rng = random.Random(1000 + seed)
+    found = []
+    for n in range(60):
+        data = random_request_data(rng)
+        found += violations(reference, data, f"synthetic-{seed}-{n}")
+    assert not found, "\n".join(found[:40]) + (f"\n... and {len(found) - 40} more" if len(found) > 40 else "")
+
+
+def test_the_check_finds_a_fact_whose_removal_certifies():
+    """The check can fail: a checker that certifies whenever no treatment history is on record is caught."""
+    class Item:
+        def __init__(self, item, determination):
+            self.item, self.determination, self.decisive = item, determination, ("X-PRIOR",)
+
+    class Checker:
+        library = type("L", (), {"criteria": staticmethod(lambda: [])})()
+
+        def review(self, request):
+            verdict = "certify" if request.treatment_history is None else "non_certify"
+            return type("D", (), {"items": [Item(i, verdict) for i in request.items]})()
+
+    data = {"request_id": "probe", "review_date": "2014-03-20",
+            "treatment_history": [{"modality": "physical_therapy", "sessions": 6, "functional_improvement": False}],
+            "items": [{"id": "item-1", "category": "physical_therapy", "description": "PT x6", "quantity": 6}]}
+    found = violations(Checker(), data, "probe")
+    assert found == ["probe item-1: removing treatment_history certifies it (it failed X-PRIOR)"]
