@@ -41,7 +41,11 @@ def lint_library(library):
             if unknown:
                 report(loc, f"template uses undefined variable(s): {', '.join(unknown)}")
         for i, crit in enumerate(topic.criteria):
-            if crit.effect == "cap" and "supported" not in variables(crit.remedy) | variables(crit.rationale["unmet"]):
+            try:
+                names = variables(crit.remedy) | variables(crit.rationale["unmet"])
+            except TemplateSyntaxError:
+                names = {"supported"}  # reported above as a template that does not parse
+            if crit.effect == "cap" and "supported" not in names:
                 report(("criteria", i, "remedy"), "a cap should tell the supported quantity ({{ supported }})")
             for j, example in enumerate(crit.examples):
                 loc = ("criteria", i, "examples", j, "request")

@@ -1,5 +1,6 @@
 """Rule library loading and lint: errors name the rule file and line."""
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -8,13 +9,16 @@ from checker.library.lint import lint_library
 from checker.library.load import load_library
 from checker.paths import rules_dir
 
-PM = "mtus-2009/chronic-pain/physical-medicine.yaml"
+PM = "non-mtus/odg/probe-topic.yaml"
+PROBE = Path(__file__).resolve().parent.parent / "fixtures" / "rules" / "probe-topic.yaml"
 
 
 @pytest.fixture
 def rules_copy(tmp_path):
+    """The bundled library with a probe topic whose words the tests can rely on."""
     target = tmp_path / "rules"
     shutil.copytree(rules_dir(), target)
+    shutil.copy(PROBE, target / PM)
     return target
 
 
@@ -48,13 +52,12 @@ def test_unknown_fact_names_file_and_line(rules_copy):
     ("cap: {fact: quantity, max: 10}", "cap: {fact: quantity, max: ten}", "max: ten", "integer"),
     ("condition: {fact: frequency_per_week, lte: 3}", "condition: {fact: frequency_per_week, lte: '3'}", "lte: '3'",
      "is a number"),
-    ("applies_when: {fact: dx_crps, eq: true}", "applies_when: {fact: dx_crps, eq: 'yes'}", "eq: 'yes'", "true/false"),
+    ("{fact: dx_crps, eq: false}", "{fact: dx_crps, eq: 'yes'}", "eq: 'yes'", "true/false"),
     ("{fact: clinical_course, in: [worsening, acute_flare]}", "{fact: clinical_course, in: [worse]}", "in: [worse]",
      "one of"),
 ], ids=["cap-max", "number-as-text", "bool-as-text", "enum-value"])
 def test_wrong_literal_type_names_file_and_line(rules_copy, old, new, needle, message):
-    rel = PM if "clinical_course" not in old else "mtus-2009/acoem/ch07-referral-consultation.yaml"
-    path = _edit(rules_copy, rel, old, new)
+    path = _edit(rules_copy, PM, old, new)
     with pytest.raises(InputError, match=message) as info:
         load_library(rules_copy)
     assert info.value.line == _line_of(path, needle)
@@ -88,7 +91,7 @@ def test_malformed_rule_yaml(rules_copy):
 
 def test_missing_failing_example_is_rejected(rules_copy):
     _edit(rules_copy, PM, """      - expect: unmet
-        request: {item: {quantity: 30}, diagnoses: [{text: CRPS of the right arm}]}
+        request: {item: {quantity: 30}, diagnoses: [{text: probe myalgia and myositis}]}
 """, "")
     with pytest.raises(InputError, match="one that fails it"):
         load_library(rules_copy)
@@ -108,7 +111,7 @@ def test_lint_reports_broken_template(rules_copy):
 
 
 def test_lint_reports_invalid_example_request(rules_copy):
-    _edit(rules_copy, PM, "request: {item: {quantity: 8}, diagnoses: [{text: myalgia and myositis}]}",
+    _edit(rules_copy, PM, "request: {item: {quantity: 8}, diagnoses: [{text: probe myalgia and myositis}]}",
           "request: {item: {quantity: 8}, diagnoses: [{txt: myalgia}]}")
     problems = lint_library(load_library(rules_copy))
     assert len(problems) == 1 and "example is not a valid request" in problems[0]
