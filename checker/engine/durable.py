@@ -103,6 +103,44 @@ def _pieces(node, limit):
     return ("and" if op == "$and" else "or", groups)
 
 
+# durable-rules fails a whole batch (error 303) when more than about 64 patterns of one ruleset match a fact at
+# once; with the sink rule, MAX_MATCHING leaves room
+MAX_MATCHING = 60
+
+
+def _overlap(spans):
+    """The most spans that cover one day."""
+    events = sorted([(a, 1) for a, _ in spans] + [(b + 1, -1) for _, b in spans if b is not None])
+    most = live = 0
+    for _, step in events:
+        live += step
+        most = max(most, live)
+    return most
+
+
+def _chunks(patterns, spans, slots):
+    """Patterns in groups that no fact can match more than MAX_MATCHING of: patterns of disjoint date spans, and a
+    criterion's met and unmet, never match together."""
+    groups, members, covered = [], [], {}  # covered: slot -> the date span its patterns cover
+    for pattern in patterns:
+        slot, (a, b) = slots[pattern], spans[pattern]
+        trial = dict(covered)
+        if slot in trial:
+            a0, b0 = trial[slot]
+            trial[slot] = (min(a, a0), None if b is None or b0 is None else max(b, b0))
+        else:
+            trial[slot] = (a, b)
+        if members and _overlap(trial.values()) > MAX_MATCHING:
+            groups.append(members)
+            members, covered = [pattern], {slot: (a, b)}
+        else:
+            members.append(pattern)
+            covered = trial
+    if members:
+        groups.append(members)
+    return groups
+
+
 def _holds(tree, matched):
     kind, body = tree
     if kind == "leaf":
@@ -137,37 +175,48 @@ class DurableEvaluator:
             f for checks in plan.by_category.values() for check in checks for part in check.parts for f in facts_used(part)}
         rulesets = {}
         for category, checks in plan.by_category.items():
-            name = f"{category}_{tag}"
-            self._names[category] = name
-            rulesets[name] = self._ruleset(category, checks)
+            names = []
+            for n, rules in enumerate(self._rulesets(category, checks)):
+                names.append(f"{category}_{tag}_{n}")
+                rulesets[names[-1]] = rules
+            self._names[category] = tuple(names)
         self.rule_count = sum(len(r) for r in rulesets.values())
         self._host.set_rulesets(rulesets)
 
-    def _ruleset(self, category, checks):
-        by_pattern = {}
+    def _rulesets(self, category, checks):
+        """The category's rules, in as few rulesets as keep at most MAX_MATCHING of them able to match one fact."""
+        by_pattern, spans, slots = {}, {}, {}
         composite = []  # (kind, key, tree of piece patterns): checks too large for one pattern
         for check in checks:
             pattern = _pattern(category, check)
             if _size(pattern) <= MAX_EXPRESSIONS:
-                by_pattern.setdefault(json.dumps(pattern, sort_keys=True), []).append((check.kind, check.key))
+                key = json.dumps(pattern, sort_keys=True)
+                by_pattern.setdefault(key, []).append((check.kind, check.key))
+                spans.setdefault(key, (check.day_from, check.day_to))
+                # a criterion's met and unmet checks never hold together: one slot between them
+                slots.setdefault(key, check.key if check.kind in ("met", "unmet") else key)
                 continue
             body = {"$and": [to_durable(part) for part in check.parts]}
-            tree = self._keyed(_pieces(body, MAX_EXPRESSIONS - _FIXED), category, check, by_pattern)
+            tree = self._keyed(_pieces(body, MAX_EXPRESSIONS - _FIXED), category, check, by_pattern, spans, slots)
             composite.append((check.kind, check.key, tree))
         self._composite[category] = tuple(composite)
-        rules = {}
-        for n, (pattern, keys) in enumerate(sorted(by_pattern.items())):
-            rules[f"r{n}"] = {"all": [{"m": json.loads(pattern)}], "cap": CAP, "run": self._recorder(tuple(keys))}
-        rules["__sink__"] = {"all": [{"m": {"$ex": {"kind": 1}}}], "pri": CAP, "cap": CAP, "run": self._sink}
-        return rules
+        out = []
+        for chunk in _chunks(sorted(by_pattern), spans, slots):
+            rules = {f"r{n}": {"all": [{"m": json.loads(p)}], "cap": CAP, "run": self._recorder(tuple(by_pattern[p]))}
+                     for n, p in enumerate(chunk)}
+            rules["__sink__"] = {"all": [{"m": {"$ex": {"kind": 1}}}], "pri": CAP, "cap": CAP, "run": self._sink}
+            out.append(rules)
+        return out
 
-    def _keyed(self, tree, category, check, by_pattern):
+    def _keyed(self, tree, category, check, by_pattern, spans, slots):
         """The tree with each piece registered as its own pattern, recorded as a ('piece', pattern) hit."""
         kind, body = tree
         if kind != "leaf":
-            return (kind, tuple(self._keyed(t, category, check, by_pattern) for t in body))
+            return (kind, tuple(self._keyed(t, category, check, by_pattern, spans, slots) for t in body))
         key = json.dumps(_pattern(category, check, body), sort_keys=True)
         by_pattern.setdefault(key, []).append(("piece", key))
+        spans.setdefault(key, (check.day_from, check.day_to))
+        slots.setdefault(key, key)
         return ("leaf", key)
 
     def _recorder(self, keys):
@@ -195,7 +244,9 @@ class DurableEvaluator:
             if item.values["category"] in self._names:
                 batches.setdefault(item.values["category"], []).append(fact)
         for category, facts in sorted(batches.items()):
-            found = self._assert(self._names[category], facts)
+            found = set()
+            for name in self._names[category]:
+                found |= self._assert(name, facts)
             pieces = {}
             for kind, key, item in found:
                 if kind == "piece":

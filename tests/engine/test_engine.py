@@ -165,3 +165,35 @@ def test_random_requests_review_and_render_without_error(durable):
     for request in random_requests(300, seed=23):
         det = durable.review(request)
         assert all(render(det, view, "text") for view in ("review", "draft", "precheck")) and render(det, "review", "json")
+
+
+def test_no_ruleset_can_match_more_patterns_than_durable_rules_allows(durable):
+    """durable-rules fails a batch (error 303) when more than about 64 patterns of one ruleset match one fact; the
+    evaluator splits a category's rules so that no fact can match more than MAX_MATCHING of them."""
+    from checker.engine.durable import MAX_MATCHING, _overlap
+    from checker.library.plan import compile_plan
+    plan = compile_plan(durable.library)
+    for category, checks in plan.by_category.items():
+        slots = {(c.key if c.kind in ("met", "unmet") else (c.kind, c.key)): (c.day_from, c.day_to) for c in checks}
+        if _overlap(slots.values()) > MAX_MATCHING:
+            assert len(durable.evaluator._names[category]) > 1, category
+
+
+def test_the_matching_limit_is_real():
+    """The limit the evaluator keeps under: 66 patterns matching one fact fail the batch."""
+    from durable import engine as _durable
+
+    class Host(_durable.Host):
+        def _run(self):
+            pass
+
+    def run(n):
+        host, name = Host(), f"limit_probe_{n}"
+        rules = {f"r{i}": {"all": [{"m": {"$and": [{"kind": "item"}, {"$lt": {"v": 1000 + i}}]}}], "cap": 10 ** 6,
+                           "run": lambda c: None} for i in range(n)}
+        host.set_rulesets({name: rules})
+        host.assert_facts(name, [{"sid": "s", "id": "a", "kind": "item", "v": 1}])
+
+    run(60)
+    with pytest.raises(Exception, match="303"):
+        run(66)
