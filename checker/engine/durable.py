@@ -168,6 +168,7 @@ class DurableEvaluator:
         self._host = _SyncHost()
         self._names = {}
         self._composite = {}
+        self.matching_bound = []  # per ruleset: the most of its patterns one fact can match
         tag = hashlib.sha256(plan.library.sha256.encode()).hexdigest()[:8] + f"_{next(_instances)}"
         # Facts are sent with only the fields some rule reads: small facts are faster and stay far from the
         # engine's limit on properties per fact.
@@ -202,6 +203,12 @@ class DurableEvaluator:
         self._composite[category] = tuple(composite)
         out = []
         for chunk in _chunks(sorted(by_pattern), spans, slots):
+            covered = {}
+            for pattern in chunk:
+                covered.setdefault(slots[pattern], []).append(spans[pattern])
+            self.matching_bound.append(_overlap(
+                (min(a for a, _ in v), None if any(b is None for _, b in v) else max(b for _, b in v))
+                for v in covered.values()))
             rules = {f"r{n}": {"all": [{"m": json.loads(p)}], "cap": CAP, "run": self._recorder(tuple(by_pattern[p]))}
                      for n, p in enumerate(chunk)}
             rules["__sink__"] = {"all": [{"m": {"$ex": {"kind": 1}}}], "pri": CAP, "cap": CAP, "run": self._sink}
