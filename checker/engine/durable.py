@@ -110,6 +110,7 @@ MAX_MATCHING = 60
 
 def _overlap(spans):
     """The most spans that cover one day."""
+    spans = list(spans)
     events = sorted([(a, 1) for a, _ in spans] + [(b + 1, -1) for _, b in spans if b is not None])
     most = live = 0
     for _, step in events:
