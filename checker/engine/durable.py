@@ -21,7 +21,7 @@ import threading
 
 from durable import engine as _durable
 
-from ..library.conditions import All, Leaf, Not, facts_used
+from ..library.conditions import All, Leaf, Not
 
 CAP = 10 ** 6
 MAX_FACT_KEYS = 240
@@ -119,11 +119,28 @@ def _overlap(spans):
     return most
 
 
+def _pattern_fields(node):
+    """The fact fields a durable pattern reads."""
+    if isinstance(node, dict):
+        out = set()
+        for key, value in node.items():
+            if key.startswith("$"):
+                out |= _pattern_fields(value) if isinstance(value, (dict, list)) else set()
+            else:
+                out.add(key)
+        return out
+    if isinstance(node, list):
+        return set().union(*(_pattern_fields(v) for v in node)) if node else set()
+    return set()
+
+
 def _chunks(patterns, spans, slots):
-    """Patterns in groups that no fact can match more than MAX_MATCHING of: patterns of disjoint date spans, and a
-    criterion's met and unmet, never match together."""
-    groups, members, covered = [], [], {}  # covered: slot -> the date span its patterns cover
+    """Patterns in groups that no fact can match more than MAX_MATCHING of (patterns of disjoint date spans, and a
+    criterion's met and unmet, never match together), and that read at most MAX_FACT_KEYS fields between them
+    (a fact sent to a ruleset carries only the fields its patterns read)."""
+    groups, members, covered, fields = [], [], {}, set()  # covered: slot -> the date span its patterns cover
     for pattern in patterns:
+        reads = _pattern_fields(json.loads(pattern))
         slot, (a, b) = slots[pattern], spans[pattern]
         trial = dict(covered)
         if slot in trial:
@@ -131,12 +148,13 @@ def _chunks(patterns, spans, slots):
             trial[slot] = (min(a, a0), None if b is None or b0 is None else max(b, b0))
         else:
             trial[slot] = (a, b)
-        if members and _overlap(trial.values()) > MAX_MATCHING:
+        if members and (_overlap(trial.values()) > MAX_MATCHING or len(fields | reads) > MAX_FACT_KEYS - 8):
             groups.append(members)
-            members, covered = [pattern], {slot: (a, b)}
+            members, covered, fields = [pattern], {slot: (a, b)}, set(reads)
         else:
             members.append(pattern)
             covered = trial
+            fields |= reads
     if members:
         groups.append(members)
     return groups
@@ -170,17 +188,17 @@ class DurableEvaluator:
         self._names = {}
         self._composite = {}
         self.matching_bound = []  # per ruleset: the most of its patterns one fact can match
+        self._chunk_fields = []  # per ruleset, in registration order: the fields its patterns read
+        self._fields_of = {}  # ruleset name -> the fields its facts carry
         tag = hashlib.sha256(plan.library.sha256.encode()).hexdigest()[:8] + f"_{next(_instances)}"
-        # Facts are sent with only the fields some rule reads: small facts are faster and stay far from the
-        # engine's limit on properties per fact.
-        self._fields = {"category", "review_day"} | {
-            f for checks in plan.by_category.values() for check in checks for part in check.parts for f in facts_used(part)}
         rulesets = {}
         for category, checks in plan.by_category.items():
             names = []
+            first = len(self._chunk_fields)
             for n, rules in enumerate(self._rulesets(category, checks)):
                 names.append(f"{category}_{tag}_{n}")
                 rulesets[names[-1]] = rules
+                self._fields_of[names[-1]] = frozenset(self._chunk_fields[first + n])
             self._names[category] = tuple(names)
         self.rule_count = sum(len(r) for r in rulesets.values())
         self._host.set_rulesets(rulesets)
@@ -204,6 +222,7 @@ class DurableEvaluator:
         self._composite[category] = tuple(composite)
         out = []
         for chunk in _chunks(sorted(by_pattern), spans, slots):
+            self._chunk_fields.append(set().union(*(_pattern_fields(json.loads(p)) for p in chunk)) | {"category", "review_day"})
             covered = {}
             for pattern in chunk:
                 covered.setdefault(slots[pattern], []).append(spans[pattern])
@@ -245,16 +264,21 @@ class DurableEvaluator:
             if item.key in ids:
                 raise EngineError(f"duplicate item id {item.key!r}")
             ids.add(item.key)
-            fact = {k: v for k, v in item.values.items() if k in self._fields}
-            fact.update(kind="item", id=item.key)
-            if _flat_keys(fact) > MAX_FACT_KEYS:
-                raise EngineError(f"item {item.key!r} has more than {MAX_FACT_KEYS} facts")
             if item.values["category"] in self._names:
-                batches.setdefault(item.values["category"], []).append(fact)
-        for category, facts in sorted(batches.items()):
+                batches.setdefault(item.values["category"], []).append(item)
+        for category, items in sorted(batches.items()):
             found = set()
             for name in self._names[category]:
+                # each ruleset gets the facts with only the fields its patterns read: far from the engine's limit on
+                # properties per fact, and faster
+                fields = self._fields_of[name]
+                facts = [dict({k: v for k, v in item.values.items() if k in fields}, kind="item", id=item.key)
+                         for item in items]
+                for fact in facts:
+                    if _flat_keys(fact) > MAX_FACT_KEYS:
+                        raise EngineError(f"item {fact['id']!r} has more than {MAX_FACT_KEYS} facts")
                 found |= self._assert(name, facts)
+            facts = [{"id": item.key} for item in items]
             pieces = {}
             for kind, key, item in found:
                 if kind == "piece":

@@ -59,6 +59,7 @@ STATIC_FIELDS = {
     "refills": ("int", "refills requested with a medication"),
     "units_with_refills": ("int", "quantity dispensed over the fill and its refills"),
     "same_class_other_drug": ("bool", "the medication list holds another drug of the requested drug's class"),
+    "drug_on_medication_list": ("bool", "the requested drug is already on the medication list (a continuation, not a first prescription)"),
     "patient_age": ("int", "patient age in years"),
     "clinical_course": (("stable", "improving", "worsening", "acute_flare"), "clinical course"),
     "work_status": (("full_duty", "modified_duty", "not_working", "unknown"), "work status"),
@@ -264,8 +265,31 @@ def _common(request, vocab, warnings):
         values.update({f"taking_{c}": c in taking for c in vocab.drug_classes()})
     else:
         values.update({f"taking_{c}": True for c in taking if c is not None})
+    values.update(_care_to_date(request, vocab))
     values.update({f"doc_{k}": v for k, v in request.documentation.items()})
     return values
+
+
+# kinds of category whose courses are conservative care (not surgery, not a visit or a study)
+_CONSERVATIVE_KINDS = ("therapy", "procedure", "equipment", "medication", "program")
+
+
+def _care_to_date(request, vocab):
+    """What the treatment history and medication list show, as the documentation statements reviewers read them:
+    a documented course or drug is conservative care tried; conservative care failed when every documented
+    course is documented not to have helped. A statement the records make themselves overrides these."""
+    courses = [c for c in request.treatment_history or []
+               if vocab.category_kind(c.modality) in _CONSERVATIVE_KINDS and c.modality != "surgery"]
+    out = {}
+    if courses or request.medications:
+        out["doc_conservative_care_tried"] = True
+    helped = [c.functional_improvement is True or c.reported_improvement is True for c in courses]
+    failed = [c.functional_improvement is False or c.reported_improvement is False for c in courses]
+    if courses and all(failed) and not any(helped):
+        out["doc_conservative_care_failed"] = True
+    if any(c.modality == "home_exercise_program" for c in courses):
+        out["doc_home_exercise_program"] = True
+    return out
 
 
 def _dated(request, day):
@@ -310,6 +334,7 @@ def _medication_facts(item, request, vocab, warnings):
         if spec["class"] == "opioid":
             values["taking_opioid"] = True
         if request.medications is not None:
+            values["drug_on_medication_list"] = any(vocab.drug(m.name)[0] == key for m in request.medications)
             others = [vocab.drug(m.name) for m in request.medications]
             values["same_class_other_drug"] = any(k is not None and k != key and sp["class"] == spec["class"]
                                                   for k, sp in others if sp is not None)

@@ -76,14 +76,20 @@ def test_duplicate_fact_ids_are_rejected_not_silently_dropped(durable):
 
 def test_oversized_fact_is_rejected_before_the_engine(durable, monkeypatch):
     values = {"category": "transportation", "review_day": 16000, **{f"x{i}": i for i in range(300)}}
-    monkeypatch.setattr(durable.evaluator, "_fields", set(values))
+    names = durable.evaluator._names["transportation"]
+    monkeypatch.setattr(durable.evaluator, "_fields_of", {**durable.evaluator._fields_of, **{n: set(values) for n in names}})
     with pytest.raises(EngineError, match="more than"):
         durable.evaluator.evaluate(_facts(("a", values)))
 
 
 def test_facts_are_sent_with_only_the_fields_rules_read(durable):
-    assert {"category", "review_day", "quantity", "doc_conservative_care_failed"} <= durable.evaluator._fields
-    assert "pain_current" not in durable.evaluator._fields
+    """Each ruleset gets only the fields its own patterns read: every one far under the engine's limit."""
+    from checker.engine.durable import MAX_FACT_KEYS
+    fields = durable.evaluator._fields_of
+    transport = set().union(*(fields[n] for n in durable.evaluator._names["transportation"]))
+    assert {"category", "review_day", "doc_condition_precludes_ordinary_transport"} <= transport
+    assert "pain_current" not in transport and "drug_class" not in transport
+    assert max(len(f) for f in fields.values()) <= MAX_FACT_KEYS - 8
 
 
 def _nemt(durable):

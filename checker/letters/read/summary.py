@@ -164,8 +164,12 @@ def _nearest(s, kind, position, length=0):
 
 
 def _clause(text, start, length):
-    """The clause around a phrase: up to the nearest ';', ',' or ' and ' on either side."""
-    left = max(text.rfind(sep, 0, start) for sep in (";", ",", " and ", ":"))
+    """The clause around a phrase: up to the nearest ';', ',' or ' and ' on either side (an ' and ' just before it
+    joins a short list, "decreased C5 and C6 dermatome sensation", and does not end the clause)."""
+    left = max(text.rfind(sep, 0, start) for sep in (";", ",", ":"))
+    joined = text.rfind(" and ", 0, start)
+    if joined > left and start - joined > 12:
+        left = joined + 4
     ends = [i for sep in (";", ",", " and ", ".") if (i := text.find(sep, start + length)) != -1]
     return text[left + 1 if left >= 0 else 0: min(ends) if ends else len(text)]
 
@@ -330,6 +334,12 @@ def _treatment(sents, requested):
     return list(courses.values())
 
 
+def _lists_treatment(sents):
+    return any(not s.dispute and re.search(r"(?i)\btreatments? (?:to date|rendered|and evaluation to date|and diagnostic "
+                                           r"testing to date)|\b(?:prior|previous|past|relevant) treatments?\b", s.text)
+               for s in sents)
+
+
 def _medications(sents, vocab):
     data = targets()
     meds, seen = [], set()
@@ -441,7 +451,8 @@ def read_summary(text):
     if surgeries:
         fields["surgeries"] = surgeries
     courses = _treatment(sents, ())
-    if courses:
+    if courses or _lists_treatment(sents):
+        # a summary that lists the treatment to date documents the history: what it does not list was not done
         fields["treatment_history"] = courses
     meds = _medications(sents, vocab)
     if meds:
