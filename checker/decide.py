@@ -3,6 +3,7 @@ MTUS topics first; a non-MTUS guideline only where no MTUS topic applies, or whe
 quantity open (it has quantity caps, none of which applies to the documented diagnoses)."""
 from dataclasses import dataclass, replace
 
+from .library import conditions
 from .library.snippets import at_pages, render
 from .request.facts import fact_fields
 
@@ -31,6 +32,7 @@ class ItemDetermination:
     topics: tuple = ()  # ids of the topics relied on, in evidence-search order
     parts: tuple = ()  # (body region, determination) for an item naming several regions, each judged on its own
     grounds: str = "criteria_met"  # one of GROUNDS: what the determination rests on
+    would_change: tuple = ()  # (fact, its description, topic id): facts the request lacks that decide whether a topic applies
     asks: tuple = ()  # remedies for documentation the guideline expects but that did not decide the item
     depends_on: object = None  # (item id, its determination) for an item that serves another (a surgery)
 
@@ -120,8 +122,31 @@ def _relied_topics(library, trace, quantity):
     return relied, ("mtus" if tiers == {"mtus"} else first if len(tiers) == 1 else "mtus+non_mtus"), tier_reason
 
 
+def _would_change(library, request, item, trace):
+    """Facts the item lacks that decide whether a topic of its category applies on the review date (a topic for
+    the lumbar spine cannot apply to an item whose body region is not stated): the answer may change with them."""
+    fields = fact_fields()
+    out = []
+    for topic in library.topics:
+        if not topic.in_force(request.review_date):
+            continue
+        for category, when in topic.selectors:
+            if category != item.category or when is None or conditions.evaluate(when, trace.facts) is not None:
+                continue
+            for fact in conditions.facts_used(when):
+                if fact not in trace.facts and fact in fields:
+                    out.append((fact, fields[fact][1], topic.id))
+    return tuple(dict.fromkeys(out))
+
+
 def decide_item(library, request, item, trace):
     """The determination for one item from its trace."""
+    det = _decide_item(library, request, item, trace)
+    missing = _would_change(library, request, item, trace)
+    return replace(det, would_change=missing) if missing else det
+
+
+def _decide_item(library, request, item, trace):
     quantity = item.quantity
     relied, tier, tier_reason = _relied_topics(library, trace, quantity)
     advisory = [tr for tr in trace.topics if _advisory(tr.topic)]
@@ -242,6 +267,7 @@ def _combine_parts(item, parts):
         remedy_for=_unique(r for _, d in parts for r in d.remedy_for), topics=_unique(t for _, d in parts for t in d.topics),
         parts=tuple((region, d.determination) for region, d in parts),
         grounds=max(parts, key=lambda p: _SEVERITY[p[1].determination])[1].grounds,
+        would_change=_unique(w for _, d in parts for w in d.would_change),
         asks=_unique(a for _, d in parts for a in d.asks))
 
 

@@ -54,3 +54,23 @@ def lint_library(library):
                 except InputError as exc:
                     report(loc, f"example is not a valid request: {exc.field}: {exc.message}")
     return sorted(set(problems), key=problems.index)  # a topic carried through editions is one file
+
+
+def unread_facts(library):
+    """Facts no rule reads (documentation statements of the vocabulary, fields derived from the request): each is
+    something a request can state that no criterion turns on, or a statement waiting for its rule."""
+    from .conditions import facts_used
+    read = set()
+    for topic in library.topics:
+        for _, when in topic.selectors:
+            read.update(facts_used(when))
+        for crit in topic.criteria:
+            read.update(facts_used(crit.applies_when))
+            read.update(facts_used(crit.condition))
+        for _, source in _snippets(topic):  # a rationale that words itself by a fact reads it too
+            try:
+                read.update(variables(source))
+            except TemplateSyntaxError:
+                pass
+    families = ("dx_", "suspected_", "taking_", "ing_", "exam_")  # one per vocabulary entry: many are read as groups
+    return sorted(f for f in fact_fields() if f not in read and not f.startswith(families))

@@ -23,7 +23,7 @@ VIEWS = ("review", "draft", "precheck")
 FORMATS = ("text", "md", "html", "pdf", "json")
 _TEMPLATE_FORMAT = {"text": "text", "md": "md", "html": "html", "pdf": "html"}
 
-LIKELY = {"certify": "likely certified", "modify": "at risk", "physician_review": "not addressed by the guidelines"}
+LIKELY = {"certify": "likely certified", "modify": "at risk", "physician_review": "not addressed by the rule library"}
 
 
 def _grouped(citations):
@@ -73,6 +73,14 @@ def _actions(it):
     return out
 
 
+def _would_change(entries):
+    """Facts the request lacks that decide which topics apply: one entry per fact, with the topics it gates."""
+    out = {}
+    for fact, meaning, topic in entries:
+        out.setdefault(fact, {"fact": fact, "meaning": meaning, "topics": []})["topics"].append(topic)
+    return list(out.values())
+
+
 def _edition_of(library, crit):
     """The edition a criterion was written for, and the one it is applied under when it carried forward."""
     topic = next(t for t in library.topics if t.id == crit.topic and t.effective_from <= crit.effective_from
@@ -112,6 +120,7 @@ def to_dict(det):
             "parts": [{"body_region": region, "determination": d} for region, d in it.parts],
             "depends_on": ({"item": it.depends_on[0], "determination": it.depends_on[1]} if it.depends_on else None),
             "documentation_expected": list(it.asks),
+            "would_change": _would_change(it.would_change),
             "rationale": it.rationale,
             "remedies": list(it.remedies),
             "actions": _actions(it),
