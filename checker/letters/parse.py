@@ -5,10 +5,15 @@
     numbered "<item> is/is not medically necessary and appropriate"),
 (c) later ("ISSUE AT DISPUTE", "MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY",
     "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY")."""
+import bisect
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import InputError
+from ..request import gate
+from ..request.vocabulary import linear_pattern
 from .guidelines import parse_guideline_line
 
 
@@ -66,35 +71,50 @@ class Letter:
 _DEBRIS = re.compile(r"^(page\s+\d+(\s+of\s+\d+)?|\d{1,3}|-\s*\d+\s*-|cm\d{2}-\d{7})$", re.I)
 
 
+def _pdf_text(path, data):
+    from pypdf import PdfReader
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if len(reader.pages) > gate.LETTER_PDF_PAGES:
+            raise LetterError(path, f"the PDF has more than {gate.LETTER_PDF_PAGES} pages (the letter limit)")
+        pages, size = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            size += len(pages[-1])
+            if size > gate.LETTER.max_bytes:
+                raise LetterError(path, f"the PDF holds more than {gate.LETTER.max_bytes:,} characters of text "
+                                  "(the letter limit)")
+    except LetterError:
+        raise
+    except Exception as exc:  # pypdf raises many types on damaged files
+        raise LetterError(path, f"unreadable PDF ({exc.__class__.__name__})") from None
+    text = "\n".join(pages)
+    if not text.strip():
+        raise LetterError(path, "the PDF has no text layer (scanned image; OCR is not supported)")
+    return text
+
+
 def read_text(path):
-    """The letter's text: a .pdf's text layer (no OCR) or a text file."""
+    """The letter's text: a .pdf's text layer (no OCR) or a text file, read through the input gate."""
     path = Path(path)
     try:
-        if path.suffix.lower() == ".pdf":
-            from pypdf import PdfReader
-            try:
-                reader = PdfReader(str(path))
-                text = "\n".join(page.extract_text() or "" for page in reader.pages)
-            except Exception as exc:  # pypdf raises many types on damaged files
-                raise LetterError(path, f"unreadable PDF ({exc.__class__.__name__})") from None
-            if not text.strip():
-                raise LetterError(path, "the PDF has no text layer (scanned image; OCR is not supported)")
-            return text
-        return path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        raise LetterError(path, "file not found") from None
-    except IsADirectoryError:
-        raise LetterError(path, "is a directory") from None
+        data = gate.read_bytes(path, gate.LETTER)
+    except InputError as exc:
+        raise LetterError(path, exc.message) from None
+    if path.suffix.lower() == ".pdf":
+        return _pdf_text(path, data)
+    return data.decode("utf-8", errors="replace")
 
 
 def _flat(text):
     """One line of text: blank lines and page-break debris dropped; a word hyphenated at a line end rejoined."""
     lines = [line.strip() for line in text.replace("\r", "\n").replace("\f", "\n").split("\n")]
-    out = ""
+    out = []
     for line in (line for line in lines if line and not _DEBRIS.match(line)):
-        joined_word = re.search(r"[A-Za-z]-$", out) is not None
-        out += ("" if joined_word or not out else " ") + line
-    return out
+        if out and not (len(out[-1]) > 1 and out[-1][-1] == "-" and out[-1][-2].isascii() and out[-1][-2].isalpha()):
+            out.append(" ")
+        out.append(line)
+    return "".join(out)
 
 
 def _between(flat, start, ends):
@@ -106,14 +126,23 @@ def _between(flat, start, ends):
     return rest[: min(stops)].strip() if stops else rest.strip()
 
 
+# RE2 (linear time) for the patterns whose lazy '.+?' would backtrack over the rest of a long letter at every
+# occurrence of their opening words
+_LICENCE = linear_pattern(r"State\(s\) of Licensure:\s*(.+?)\s+Certification", case_sensitive=True)
+_SPECIALTY = linear_pattern(r"Certification\(s\)/Specialty:\s*(.+?)\s+(?:CLINICAL CASE SUMMARY|[A-Z]{4,} [A-Z]{4,})",
+                            case_sensitive=True)
+_QUALIFIED = linear_pattern(r"(?:reviewer|reviewed the case|made the decision) is (?:Board Certified|board certified) "
+                            r"in (.+?)(?:,| and)\s+(?:has .+?)?(?:and )?is licensed to practice in ([A-Z][A-Za-z ]+?)[.,]",
+                            case_sensitive=True)
+
+
 def _reviewer(flat):
-    licence = re.search(r"State\(s\) of Licensure:\s*(.+?)\s+Certification", flat)
-    specialty = re.search(r"Certification\(s\)/Specialty:\s*(.+?)\s+(?:CLINICAL CASE SUMMARY|[A-Z]{4,} [A-Z]{4,})", flat)
+    licence = _LICENCE.search(flat)
+    specialty = _SPECIALTY.search(flat)
     if licence or specialty:
         return {"licensure": licence.group(1).strip() if licence else None,
                 "specialty": specialty.group(1).strip() if specialty else None}
-    sentence = re.search(r"(?:reviewer|reviewed the case|made the decision) is (?:Board Certified|board certified) in (.+?)"
-                         r"(?:,| and)\s+(?:has .+?)?(?:and )?is licensed to practice in ([A-Z][A-Za-z ]+?)[.,]", flat)
+    sentence = _QUALIFIED.search(flat)
     if sentence:
         return {"licensure": sentence.group(2).strip(), "specialty": sentence.group(1).strip()}
     return {"licensure": None, "specialty": None}
@@ -229,9 +258,9 @@ def _reviewer_line(text):
     return re.sub(r"(?i)the claims administrator based (its|their) decision on (the )?", "Decision based on ", text)
 
 
-_FINDING = re.compile(r"(\d{1,2})[.)]\s*MAXIMUS Federal Services,? Inc\.? has determined (?:that )?the request for (.+?)\s+"
-                      r"(?:is|was)\s*(not)?\s*medically\s*necessary(?:\s*and\s*appropriate)?", re.I)
-_REGARDING = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s+Regarding the request for (.+?):", re.I)
+_FINDING = linear_pattern(r"(\d{1,2})[.)]\s*MAXIMUS Federal Services,? Inc\.? has determined (?:that )?the request for "
+                          r"(.+?)\s+(?:is|was)\s*(not)?\s*medically\s*necessary(?:\s*and\s*appropriate)?")
+_REGARDING = linear_pattern(r"(?:^|\s)(\d{1,2})[.)]\s+Regarding the request for (.+?):")
 _CLAIMS_HEAD = r"(?:Medical Treatment )?Guidelines?(?:\(s\))? Used by (?:the )?Claims Administrator[^:]*:"
 _EXPERT_HEAD = r"(?:Medical Treatment )?Guidelines?(?:\(s\))? (?:the Expert Reviewer used|Used by the Expert Reviewer)[^:]*:"
 _SAME_AS_CLAIMS = re.compile(r"found the guideline\(?s?\)? used by the Claims Administrator relevant", re.I)
@@ -292,8 +321,12 @@ def _layout_c(file, flat):
     guidelines = _numbered(_between(flat, r"MEDICAL TREATMENT GUIDELINE\(S\) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY",
                                     [r"RATIONALE FOR WHY", r"MEDICAL REVIEWER QUALIFICATIONS"]))
     rationales = {}
+    # each block runs to the next heading: the headings are found once (a search per block would be quadratic)
+    stops = sorted(m.start() for m in re.finditer(r"RATIONALE FOR WHY|MEDICAL REVIEWER QUALIFICATIONS", flat))
     for m in re.finditer(r"RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE (IS|WAS) (NOT )?MEDICALLY NECESSARY", flat):
-        block = _between(flat[m.start():], re.escape(m.group(0)), [r"RATIONALE FOR WHY", r"MEDICAL REVIEWER QUALIFICATIONS"])
+        i = bisect.bisect_left(stops, m.end())
+        end = stops[i] if i < len(stops) else len(flat)
+        block = flat[m.end():end].strip()
         for n, text in _numbered(block).items():
             rationales[n] = (text, "upheld" if m.group(2) else "overturned")
     items, problems = [], []

@@ -9,14 +9,16 @@ from jinja2 import (
     ChoiceLoader,
     FileSystemLoader,
     StrictUndefined,
-    TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
 )
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SecurityError
 
 from ..errors import InputError
+from ..library.sandbox import BoundedEnvironment, TemplateLimit, guarded, render_bounded
 from ..paths import reports_dir
+from ..request import gate
+from . import escape
 from .summary import case_summary
 
 VIEWS = ("review", "draft", "precheck")
@@ -146,14 +148,39 @@ def render_json(det):
     return json.dumps(to_dict(det), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+SECONDS = 10.0  # one report's rendering time budget
+MAX_OUTPUT = 2_000_000  # characters of one report; 1,000,000 of HTML for a PDF (WeasyPrint takes ~10 s per MB)
+MAX_PDF_HTML = 1_000_000
+
+
+class _GatedLoader(FileSystemLoader):
+    """Templates read through the input gate: regular files within the template size limit."""
+
+    def get_source(self, environment, template):
+        _, filename, uptodate = super().get_source(environment, template)
+        return gate.read_text(filename, gate.TEMPLATE), filename, uptodate
+
+
 @lru_cache(maxsize=8)
-def _environment(user_dir):
-    loaders = ([FileSystemLoader(user_dir)] if user_dir else []) + [FileSystemLoader(str(reports_dir()))]
-    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), undefined=StrictUndefined, trim_blocks=True,
-                               lstrip_blocks=True, keep_trailing_newline=True,
-                               autoescape=lambda name: bool(name) and name.endswith(".html.j2"))
-    env.filters["wrap"] = lambda text, width=100: env.filters["wordwrap"](env, text, width)
+def _environment(user_dir, markdown=False):
+    loaders = ([_GatedLoader(user_dir)] if user_dir else []) + [_GatedLoader(str(reports_dir()))]
+    env = BoundedEnvironment(loader=ChoiceLoader(loaders), undefined=StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True, keep_trailing_newline=True,
+                             autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+                             finalize=escape.markdown if markdown else None)
+    wordwrap = env.filters["wordwrap"]
+    env.filters["wrap"] = guarded(lambda text, width=100: wordwrap(env, text, width))
     return env
+
+
+def _template_line(exc):
+    """The line of the report template where rendering failed (Jinja's tracebacks name the template's lines)."""
+    tb, line = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
 
 
 class TemplateFault(InputError):
@@ -165,15 +192,25 @@ def render(det, view="review", fmt="text", templates=None):
     if fmt == "json":
         return render_json(det)
     name = f"{view}.{_TEMPLATE_FORMAT[fmt]}.j2"
-    env = _environment(str(Path(templates).resolve()) if templates else None)
+    env = _environment(str(Path(templates).resolve()) if templates else None, fmt == "md")
+    # text and Markdown: request text cannot forge a line (HTML escapes it by itself)
+    data = to_dict(det) if fmt in ("html", "pdf") else escape.clean(to_dict(det))
+    limit = MAX_PDF_HTML if fmt == "pdf" else MAX_OUTPUT
     try:
-        text = env.get_template(name).render(d=to_dict(det), view=view)
+        text = render_bounded(env.get_template(name), {"d": data, "view": view}, SECONDS, limit)
     except TemplateSyntaxError as exc:
         raise TemplateFault(exc.filename or exc.name or name, f"template error: {exc.message}", line=exc.lineno) from None
     except TemplateNotFound as exc:
         raise TemplateFault(name, f"template not found: {exc.name}") from None
-    except TemplateError as exc:
-        raise TemplateFault(name, f"template failed while rendering: {exc}") from None
+    except InputError:
+        raise
+    except TemplateLimit as exc:
+        raise TemplateFault(name, f"{exc} (the template limit)", line=_template_line(exc)) from None
+    except SecurityError as exc:  # names an attribute or a type, never a value
+        raise TemplateFault(name, f"template failed while rendering: {exc}", line=_template_line(exc)) from None
+    except Exception as exc:  # a template's own fault; its message may quote request text, so the type only
+        raise TemplateFault(name, f"template failed while rendering ({exc.__class__.__name__})",
+                            line=_template_line(exc)) from None
     if fmt == "pdf":
         from .pdf import html_to_pdf
         return html_to_pdf(text)

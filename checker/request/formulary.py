@@ -2,7 +2,9 @@
 a date, lookups, and import of the DWC's spreadsheet (xlsx or csv) into a versioned data file."""
 import csv
 import datetime as dt
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError, from_validation
 from ..paths import rules_dir
+from . import gate
 from .positions import load_file
 from .vocabulary import load_vocabulary
 
@@ -131,23 +134,46 @@ def _days(value):
     return int(number.group()) if number else 4  # the list's fill marks mean the 4-day limit in practice
 
 
+def _capped(path, rows):
+    """The rows, within the spreadsheet limits of rows and of text per cell."""
+    limits, out = gate.SPREADSHEET, []
+    for n, row in enumerate(rows, start=1):
+        if n > limits.max_items:
+            raise InputError(path, f"more than {limits.max_items:,} rows (the {limits.kind} limit)")
+        if any(isinstance(cell, str) and len(cell) > limits.max_string for cell in row):
+            raise InputError(path, f"a cell is longer than {limits.max_string:,} characters (the {limits.kind} limit)",
+                             line=n)
+        out.append(list(row))
+    return out
+
+
 def _rows(path):
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            return [row for row in csv.reader(fh)]
+        text = gate.read_text(path, gate.SPREADSHEET)
+        try:
+            return _capped(path, csv.reader(io.StringIO(text, newline="")))
+        except csv.Error:
+            raise InputError(path, "not a readable CSV file") from None
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         import openpyxl
+        data = io.BytesIO(gate.read_bytes(path, gate.SPREADSHEET))
         try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises several types for a file that is not a workbook
+            # a workbook is a zip: refuse one that unpacks to far more than it weighs (a zip bomb)
+            if sum(i.file_size for i in zipfile.ZipFile(data).infolist()) > 10 * gate.SPREADSHEET.max_bytes:
+                raise InputError(path, f"the workbook unpacks to more than {10 * gate.SPREADSHEET.max_bytes:,} bytes")
+            book = openpyxl.load_workbook(data, read_only=True, data_only=True)
+            return _capped(path, book.worksheets[0].iter_rows(values_only=True))
+        except InputError:
+            raise
+        except Exception as exc:  # openpyxl and zipfile raise several types for a file that is not a workbook
             raise InputError(path, f"not a readable .xlsx workbook ({exc.__class__.__name__})") from None
-        return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
     raise InputError(path, "the drug list must be .xlsx or .csv")
 
 
-def import_drug_list(path, version, effective, source=None):
-    """Turn the DWC's MTUS Drug List spreadsheet into a DrugList (complete: it is the whole list)."""
+def import_drug_list(path, version, effective, source=None, complete=False):
+    """Turn the DWC's MTUS Drug List spreadsheet into a DrugList; `complete` only when the file is the whole list
+    (then a drug not on it is unlisted rather than of unknown status)."""
     try:
         rows = _rows(path)
     except FileNotFoundError:
@@ -174,7 +200,7 @@ def import_drug_list(path, version, effective, source=None):
                              source=f"{Path(path).name} row {n}"))
     if not entries:
         raise InputError(path, "no drug rows found under the header")
-    return DrugList(formulary="MTUS Drug List", version=version, effective=effective, complete=True,
+    return DrugList(formulary="MTUS Drug List", version=version, effective=effective, complete=complete,
                     source=source or f"imported from {Path(path).name}", entries=entries)
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import (
     BaseModel,
+    AfterValidator,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -14,7 +15,10 @@ from pydantic import (
     model_validator,
 )
 
-from ..errors import InputError, from_validation
+from pydantic_core import PydanticCustomError
+
+from ..errors import InputError, did_you_mean, field_path, from_validation
+from . import gate
 from .positions import load_file
 from .vocabulary import load_vocabulary
 
@@ -30,50 +34,103 @@ def _iso_date(value):
     return value
 
 
-Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+def _plausible_date(value):
+    if not dt.date(1900, 1, 1) <= value <= dt.date(2100, 12, 31):
+        raise ValueError("expected a date between 1900-01-01 and 2100-12-31")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(_plausible_date)]
 Doc = Optional[bool]  # documented true / documented false / not documented
+
+
+_MULTILINE = {"findings", "note"}  # free text that may run over lines; every other text is one line
+_NOT_ONE_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")  # line breaks, control characters
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # control characters but tab and line breaks
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
+    @field_validator("*")
+    @classmethod
+    def _plain_text(cls, value, info):
+        # request text is printed in reports: a line break or an escape sequence could forge a line of one
+        texts = [value] if isinstance(value, str) else value if isinstance(value, list) else ()
+        multiline = info.field_name in _MULTILINE
+        if any(isinstance(t, str) and (_CONTROL if multiline else _NOT_ONE_LINE).search(t) for t in texts):
+            raise ValueError("control characters are not allowed" if multiline else
+                             "expected one line of text (no line breaks or control characters)")
+        return value
+
+
+def _example(**shape):
+    """A model's example mapping: error messages show it as the expected shape, and the JSON Schema carries it."""
+    return ConfigDict(json_schema_extra={"examples": [shape]})
+
+
+def _at(field, message):
+    """A model check's error, located at one of its fields (so that it names that field's line)."""
+    return PydanticCustomError("value_error", message, {"at": tuple(field)})
+
+
+# Unknown names get the closest known one; the value given is never repeated (requests hold health information).
+def _known(value, names, what, where):
+    if not isinstance(value, str) or value not in names:
+        hint = did_you_mean(value, names) if isinstance(value, str) else ""
+        raise ValueError(f"unknown {what}{hint} (the names are in {where}; `mtus-check schema` lists them)")
+    return value
+
 
 def _known_region(value):
-    if value is not None and value not in load_vocabulary().body_regions:
-        raise ValueError(f"unknown body region {value!r} (known: {', '.join(load_vocabulary().body_regions)})")
-    return value
+    return value if value is None else _known(value, load_vocabulary().body_regions, "body region",
+                                              "rules/vocabulary/ body_regions")
 
 
 def _known_category(value):
-    if value not in load_vocabulary().categories:
-        raise ValueError(f"unknown category {value!r} (known: {', '.join(sorted(load_vocabulary().categories))})")
-    return value
+    return _known(value, sorted(load_vocabulary().categories), "category", "rules/vocabulary/categories.yaml")
 
 
 def _known_procedure(value):
-    if value not in load_vocabulary().procedures:
-        raise ValueError(f"unknown procedure {value!r} (known: {', '.join(sorted(load_vocabulary().procedures))})")
-    return value
+    return _known(value, sorted(load_vocabulary().procedures), "procedure", "rules/vocabulary/ procedures")
 
 
 def _known_statements(value):
     if isinstance(value, dict):
-        unknown = sorted(set(value) - set(load_vocabulary().documentation))
+        known = sorted(load_vocabulary().documentation)
+        unknown = [k for k in value if k not in known]
         if unknown:
-            raise ValueError(f"unknown documentation statement(s) {', '.join(map(repr, unknown))} "
-                             f"(see rules/vocabulary/documentation.yaml)")
+            raise _at((unknown[0],), f"unknown documentation statement{did_you_mean(unknown[0], known)} "
+                                     f"(see rules/vocabulary/documentation.yaml)")
     return value
 
 
 def _known_finding(value):
-    if value not in load_vocabulary().exam_findings:
-        raise ValueError("unknown exam finding (see rules/vocabulary/exam.yaml)")
-    return value
+    return _known(value, sorted(load_vocabulary().exam_findings), "exam finding", "rules/vocabulary/exam.yaml")
 
 
 def _known_modality(value):
-    if value != "unspecified" and value not in load_vocabulary().study_categories():
-        raise ValueError("unknown imaging modality: an imaging or electrodiagnostic category, or unspecified")
+    if value == "unspecified":
+        return value
+    return _known(value, load_vocabulary().study_categories() + ["unspecified"],
+                  "imaging modality (an imaging or electrodiagnostic category, or unspecified)",
+                  "rules/vocabulary/categories.yaml")
+
+
+_ICD10 = re.compile(r"^[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+_ID = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+
+
+def _icd10(value):
+    if isinstance(value, str) and not _ICD10.match(value):
+        raise ValueError("an ICD-10-CM code is written like M54.5 or S13.4XXA: a letter, two digits or letters, "
+                         "then a dot and up to four more")
+    return value
+
+
+def _item_id(value):
+    if isinstance(value, str) and not _ID.match(value):
+        raise ValueError("an item id is 1 to 40 letters, digits, '.', '_' or '-', like item-1")
     return value
 
 
@@ -97,6 +154,7 @@ Statements = Annotated[dict[str, bool], BeforeValidator(_known_statements)]
 
 
 class Patient(_Model):
+    model_config = _example(age=45, sex="female")
     age: Optional[int] = Field(None, ge=0, le=120)
     sex: Optional[Literal["male", "female", "other"]] = None
     homebound: Doc = None  # leaving home takes considerable and taxing effort (home health)
@@ -104,6 +162,7 @@ class Patient(_Model):
 
 
 class Injury(_Model):
+    model_config = _example(date="2013-05-01", mechanism="lifting a box")
     date: Optional[Date] = None
     mechanism: Optional[str] = None
     symptom_onset: Optional[Date] = None  # when the symptoms began, where the records give it apart from the injury
@@ -111,8 +170,9 @@ class Injury(_Model):
 
 
 class Diagnosis(_Model):
+    model_config = _example(text="lumbar radiculopathy", icd10="M54.16")
     text: Optional[str] = None
-    icd10: Optional[str] = Field(None, pattern=r"^[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+    icd10: Annotated[Optional[str], BeforeValidator(_icd10)] = Field(None, pattern=_ICD10.pattern)
     status: Literal["confirmed", "suspected", "rule_out"] = "confirmed"  # "rule out" / "possible" / "suspected"
     body_region: Optional[Region] = None  # the region the diagnosis is of, where it matters for a multi-region claim
 
@@ -124,6 +184,7 @@ class Diagnosis(_Model):
 
 
 class Pain(_Model):
+    model_config = _example(current=6, with_medication=4, without_medication=8)
     current: Optional[float] = Field(None, ge=0, le=10)
     low: Optional[float] = Field(None, ge=0, le=10)  # a range as the records give it: "4-8/10"
     high: Optional[float] = Field(None, ge=0, le=10)
@@ -141,6 +202,7 @@ Side = Literal["left", "right", "bilateral"]
 
 
 class ExamFinding(_Model):
+    model_config = _example(finding="straight_leg_raise", result="positive", region="lumbar_spine", side="left")
     finding: Finding
     result: Literal["positive", "negative"] = "positive"
     region: Optional[Region] = None
@@ -150,6 +212,7 @@ class ExamFinding(_Model):
 
 
 class ImagingStudy(_Model):
+    model_config = _example(modality="mri", region="lumbar_spine", date="2013-06-01", official_report=True)
     modality: Modality  # an imaging or electrodiagnostic category, or unspecified when the records do not name it
     region: Region
     side: Optional[Side] = None
@@ -161,6 +224,7 @@ class ImagingStudy(_Model):
 
 
 class TreatmentCourse(_Model):
+    model_config = _example(modality="physical_therapy", sessions=12, functional_improvement=False)
     modality: Category
     body_region: Optional[Region] = None
     sessions: Optional[int] = Field(None, ge=0, le=1000)
@@ -172,6 +236,7 @@ class TreatmentCourse(_Model):
 
 
 class Medication(_Model):
+    model_config = _example(name="Norco 10/325", daily_mg=30, weeks_used=12)
     name: str
     dose: Optional[str] = None
     frequency: Optional[str] = None
@@ -201,11 +266,13 @@ class OpioidMonitoring(_Model):
 
 
 class Frequency(_Model):
+    model_config = _example(per_week=2, weeks=6)
     per_week: Optional[float] = Field(None, gt=0, le=21)
     weeks: Optional[float] = Field(None, gt=0, le=104)
 
 
 class Purpose(_Model):
+    model_config = _example(category="epidural_steroid_injection", body_region="lumbar_spine")
     category: Category
     body_region: Optional[Region] = None
     text: Optional[str] = None
@@ -215,6 +282,7 @@ SurgicalApproach = Literal["arthroscopic", "open", "minimally_invasive"]
 
 
 class AfterSurgery(_Model):
+    model_config = _example(procedure="knee_meniscectomy", date="2014-01-10")
     procedure: Procedure
     date: Optional[Date] = None
     approach: Optional[SurgicalApproach] = None
@@ -222,6 +290,7 @@ class AfterSurgery(_Model):
 
 class Surgery(_Model):
     """A surgery in the history (performed), with its date where the records give it."""
+    model_config = _example(procedure="knee_meniscectomy", date="2014-01-10", side="left")
     procedure: Optional[Procedure] = None
     text: Optional[str] = None
     date: Optional[Date] = None
@@ -238,6 +307,7 @@ class Surgery(_Model):
 
 class UtilizationReview(_Model):
     """What utilization review decided on this item before the dispute; the dispute is over the request as made."""
+    model_config = _example(decision="modified", authorized_quantity=6)
     decision: Literal["non_certified", "modified", "certified"]
     authorized_quantity: Optional[int] = Field(None, ge=0, le=1000)  # the part UR authorised (modified)
     date: Optional[Date] = None
@@ -251,7 +321,9 @@ class RealOutcome(_Model):
 
 
 class RequestedItem(_Model):
-    id: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    model_config = _example(id="item-1", category="physical_therapy", description="Physical therapy 2x6",
+                            quantity=12, frequency={"per_week": 2, "weeks": 6})
+    id: Annotated[str, BeforeValidator(_item_id)] = Field(pattern=_ID.pattern)
     category: Category
     description: str = Field(min_length=1)
     body_region: Optional[Region] = None
@@ -268,7 +340,7 @@ class RequestedItem(_Model):
     procedures: list[Procedure] = []  # further procedures of the same surgery
     surgical_approach: Optional[SurgicalApproach] = None
     after_surgery: Optional[AfterSurgery] = None  # postsurgical treatment: the surgery it follows
-    depends_on: Optional[str] = Field(None, pattern=r"^[A-Za-z0-9_.-]{1,40}$")  # the item it serves (a surgery)
+    depends_on: Annotated[Optional[str], BeforeValidator(_item_id)] = Field(None, pattern=_ID.pattern)  # the item it serves (a surgery)
     levels: Optional[int] = Field(None, ge=1, le=10)  # spinal levels to be treated
     spinal_levels: list[SpinalLevel] = []  # which levels, as written: L4-L5, L5-S1, C5-C6
     approach: Optional[Literal["transforaminal", "interlaminar", "caudal"]] = None
@@ -281,12 +353,12 @@ class RequestedItem(_Model):
     @model_validator(mode="after")
     def _consistent(self):
         if self.medication is not None and self.category != "medication":
-            raise ValueError("medication is only for items of category medication")
+            raise _at(("medication",), "medication is only for items of category medication")
         if self.depends_on == self.id:
-            raise ValueError("an item cannot depend on itself")
+            raise _at(("depends_on",), "an item cannot depend on itself")
         if self.ur is not None and self.ur.authorized_quantity is not None and self.quantity is not None \
                 and self.ur.authorized_quantity > self.quantity:
-            raise ValueError("ur.authorized_quantity is above the quantity requested")
+            raise _at(("ur", "authorized_quantity"), "ur.authorized_quantity is above the quantity requested")
         return self
 
     @property
@@ -323,18 +395,18 @@ class Request(_Model):
         seen = set()
         for item in items:
             if item.id in seen:
-                raise ValueError(f"duplicate item id {item.id!r}")
+                raise ValueError("duplicate item id: each item needs its own id")
             seen.add(item.id)
         return items
 
     @model_validator(mode="after")
     def _dates_in_order(self):
         if self.injury.date and self.injury.date > self.review_date:
-            raise ValueError("injury.date is after review_date")
+            raise _at(("injury", "date"), "injury.date is after review_date: the injury cannot postdate the review")
         ids = {item.id for item in self.items}
-        for item in self.items:
+        for i, item in enumerate(self.items):
             if item.depends_on is not None and item.depends_on not in ids:
-                raise ValueError(f"items: depends_on names no item of this request")
+                raise _at(("items", i, "depends_on"), "depends_on names no item of this request (give an item's id)")
         return self
 
 
@@ -342,10 +414,17 @@ def parse_request(data, file="<request>", positions=None):
     """Validate a parsed request mapping; errors name the file, the field path and the line."""
     if not isinstance(data, dict):
         raise InputError(file, "a request must be a mapping of fields")
+    gate.check_tree(data, file, gate.REQUEST, positions)
     try:
         return Request.model_validate(data)
     except ValidationError as exc:
-        raise from_validation(file, exc, positions) from None
+        raise from_validation(file, exc, positions, Request) from None
+
+
+def text_warnings(file, positions):
+    """Warnings about the file's text (a value YAML cut at ' #'), as one-line InputErrors to print."""
+    return [InputError(file, message, field=field_path(path), line=positions.line_of(path),
+                       column=positions.column_of(path)) for path, message in getattr(positions, "warnings", ())]
 
 
 def request_json_schema():
@@ -385,7 +464,9 @@ def with_review_date(request, day, file="<request>"):
     return parse_request(dict(request.model_dump(), review_date=day), file)
 
 
-def load_request(path):
-    """Load and validate a request file (YAML or JSON)."""
-    data, positions = load_file(path)
+def load_request(path, warnings=None):
+    """Load and validate a request file (YAML or JSON); with a list as `warnings`, add text_warnings to it."""
+    data, positions = load_file(path, gate.REQUEST)
+    if warnings is not None:
+        warnings.extend(text_warnings(path, positions))
     return parse_request(data, path, positions)

@@ -56,7 +56,8 @@ def test_csv_import_makes_a_complete_list(tmp_path, rules_copy):
     csv_path.write_text("MTUS Drug List v.99\n\nDrug Ingredient,Exempt/Non-Exempt,Special Fill,Perioperative Fill\n"
                         "Hydrocodone Bitartrate/Acetaminophen,Non-Exempt,Special Fill,Perioperative Fill\n"
                         "Ibuprofen,Exempt,,\n")
-    drug_list = import_drug_list(csv_path, "v99", D(2030, 1, 1))
+    assert not import_drug_list(csv_path, "v99", D(2030, 1, 1)).complete  # complete only when the caller says so
+    drug_list = import_drug_list(csv_path, "v99", D(2030, 1, 1), complete=True)
     assert drug_list.complete and len(drug_list.entries) == 2
     _write_imported(rules_copy, drug_list)
     try:

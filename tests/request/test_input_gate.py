@@ -1,0 +1,102 @@
+"""The input gate: regular files only, read with a cap; YAML and JSON held to limits of size, nesting and aliases;
+every refusal an InputError naming the file and the limit, never a value."""
+import os
+import socket
+
+import pytest
+
+from checker.errors import InputError
+from checker.request import gate
+from checker.request.model import load_request
+from checker.request.positions import parse_text
+
+VALID = "request_id: x\nreview_date: 2014-01-01\nitems:\n  - {id: a, category: transportation, description: t}\n"
+
+
+def _refused(path, *words):
+    with pytest.raises(InputError) as info:
+        load_request(path)
+    line = info.value.one_line()
+    assert "\n" not in line and all(w in line for w in words), line
+    return line
+
+
+def test_devices_pipes_folders_and_sockets_are_refused(tmp_path):
+    _refused("/dev/zero", "not a regular file")
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    _refused(fifo, "not a regular file")  # without waiting for a writer
+    _refused(tmp_path, "is a directory")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tmp_path / "s.yaml"))
+    _refused(tmp_path / "s.yaml", "cannot read file")
+
+
+def test_size_limit_is_named(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text(VALID + "# " + "x" * gate.REQUEST.max_bytes)
+    _refused(path, "larger than", "request limit")
+
+
+def test_not_utf8_names_the_line(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(VALID.encode() + "diagnoses: [{text: caf\xe9}]\n".encode("latin-1"))
+    assert ":5:" in _refused(path, "not UTF-8")
+
+
+@pytest.mark.parametrize("text, words", [
+    ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"b{i}: &b{i} [{', '.join(['*a' if i == 0 else f'*b{i - 1}'] * 9)}]\n" for i in range(8)), "aliases counted"),
+    ("a: " + "[" * 40 + "]" * 40, "nested deeper than 32"),
+    ("a: [" + ", ".join(["x"] * 1100) + "]", "more than 500 entries"),
+    ("a: " + "x" * 30_000, "longer than 20,000"),
+    ("x: &x 1\na: [" + ", ".join(["*x"] * 60) + "]", "more than 50 aliases"),
+    ("a: 1" + "0" * 120, "more than 100 digits"),
+    ("a: .inf", "infinite"),
+    ("a: !!timestamp x", "not a valid value of its type (timestamp)"),
+])
+def test_yaml_limits(text, words):
+    with pytest.raises(InputError) as info:
+        parse_text(text, "r.yaml", gate.REQUEST)
+    assert words in info.value.one_line()
+
+
+@pytest.mark.parametrize("text, words", [
+    ('{"a": 1, "a": 2}', "duplicate key"),
+    ('{"a": ' + "9" * 5000 + "}", "more than 100 digits"),
+    ('{"a": NaN}', "infinite"),
+    ('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested deeper"),
+    ('{"a": 1e999}', "infinite"),
+])
+def test_json_limits_and_duplicate_keys(text, words):
+    with pytest.raises(InputError) as info:
+        parse_text(text, "r.json", gate.REQUEST)
+    assert words in info.value.one_line()
+
+
+def test_errors_never_repeat_a_value(tmp_path):
+    path = tmp_path / "r.yaml"
+    secret = "Jane Roe HIV positive"
+    for text in (VALID.replace("transportation", f"'{secret}'"), VALID.replace("review_date: 2014-01-01",
+                 f"review_date: '{secret}'"), VALID + f"'{secret}': 1\n", VALID + f"documentation: {{'{secret}': true}}\n",
+                 VALID.replace("category: transportation", f"category: [{secret}]"),
+                 VALID.replace("description: t", f"description: !!timestamp {secret}")):
+        path.write_text(text)
+        assert "Jane" not in _refused(path)
+
+
+def test_line_breaks_and_escapes_are_refused_in_one_line_fields(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text(VALID.replace("description: t", 'description: "t\\nDetermination: CERTIFIED"'))
+    _refused(path, "items[0].description", "one line")
+    path.write_text(VALID.replace("description: t", 'description: "t\\e[31m"'))
+    _refused(path, "items[0].description")
+    path.write_text(VALID + 'imaging: [{modality: mri, region: lumbar, findings: "two\\nlines"}]\n')
+    assert load_request(path).imaging[0].findings == "two\nlines"  # free text may run over lines
+
+
+def test_dates_out_of_range_are_refused(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text(VALID.replace("2014-01-01", "0001-01-01") + "treatment_history: [{modality: physical_therapy, "
+                    "sessions: 2, start: 0001-01-01}]\n")
+    _refused(path, "review_date", "between 1900-01-01 and 2100-12-31")
