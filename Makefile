@@ -1,10 +1,10 @@
 # Two commands on a fresh machine: `make demo` and `make test`. Both create .venv when it is missing.
 PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
-  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if (3,11) <= sys.version_info[:2] <= (3,12) else 1)' && { echo $$p; break; }; done)
+  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if (3,11) <= sys.version_info[:2] <= (3,12) else 1)' 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint docs golden bench clean
+.PHONY: demo test lint rules-test docs golden bench clean
 
 $(BIN)/mtus-check: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "needs Python 3.11 or 3.12 (durable-rules does not import on 3.13)"; exit 2; }
@@ -21,6 +21,9 @@ test: $(BIN)/mtus-check
 
 lint: $(BIN)/mtus-check
 	$(BIN)/mtus-check rules lint
+
+rules-test: $(BIN)/mtus-check
+	$(BIN)/mtus-check rules test
 
 docs: $(BIN)/mtus-check
 	$(BIN)/mtus-check rules docs

@@ -125,7 +125,7 @@ def _relied_topics(library, trace, quantity):
 def _would_change(library, request, item, trace):
     """Facts the item lacks that decide whether a topic of its category applies on the review date (a topic for
     the lumbar spine cannot apply to an item whose body region is not stated): the answer may change with them."""
-    fields = fact_fields()
+    fields = fact_fields(library.vocabulary)
     out = []
     for topic in library.topics:
         if not topic.in_force(request.review_date):

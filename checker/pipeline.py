@@ -23,7 +23,7 @@ class Checker:
 
     def trace(self, request):
         """Facts and per-item trace of a validated request."""
-        facts = derive(request)
+        facts = derive(request, self.library.vocabulary)  # a --rules library's own diagnosis groups and drugs
         return facts, build_trace(self.library, facts, self.evaluator.evaluate(facts))
 
     def review(self, request):

@@ -12,7 +12,7 @@ STAGES = {
     "request": 1,
     "library": 2,
     "engine": 3,
-    "decide": 4, "pipeline": 4,
+    "decide": 4, "pipeline": 4, "rules_test": 4,
     "render": 5,
     "letters": 6,
     "regress": 7,

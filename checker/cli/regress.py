@@ -5,13 +5,14 @@ import sys
 import click
 
 from ..errors import InputError
-from .common import fail, rules_option
+from .common import check_folder, emit, fail, out_option, rules_option, write_output
 
 
 @click.command()
 @click.argument("cases", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "md"]), default="text", show_default=True)
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None, help="Write the report here.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "md"]), default="text", show_default=True,
+              help="Report format (junit for CI test reports).")
+@out_option()
 @click.option("--min-agreement", type=float, default=None, help="Exit 1 below this agreement (0-1).")
 @click.option("--min-balanced-accuracy", type=float, default=None, help="Exit 1 below this balanced accuracy (0-1).")
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Show cases changed since this baseline.")
@@ -23,7 +24,9 @@ def regress(cases, fmt, out_path, min_agreement, min_balanced_accuracy, baseline
     Exit 1 below a threshold, 2 when a case could not be read (the run still reports every other case)."""
     from ..regress import run as reg
     from ..regress.report import REPORTERS
-    from ..render.output import write_atomic
+    for path in (out_path, write_baseline):
+        if path:
+            check_folder(path)
     files = reg.case_files(cases)
     show_bar = len(files) > 20 and sys.stderr.isatty()
     try:
@@ -41,12 +44,9 @@ def regress(cases, fmt, out_path, min_agreement, min_balanced_accuracy, baseline
     summary = reg.summarize(results)
     changed = reg.changed_since(results, before or {}) if baseline else []
     report = REPORTERS[fmt](results, summary, changed, errors)
-    if out_path:
-        write_atomic(out_path, report)
-    else:
-        click.echo(report, nl=False)
+    emit(out_path, report, f"regression report ({fmt}) of {len(results)} case(s)")
     if write_baseline:
-        write_atomic(write_baseline, json.dumps(reg.baseline_of(results), indent=2, sort_keys=True) + "\n")
+        write_output(write_baseline, json.dumps(reg.baseline_of(results), indent=2, sort_keys=True) + "\n", "baseline")
     limits = reg.load_thresholds(cases)
     limits.update({k: v for k, v in (("min_agreement", min_agreement),
                                      ("min_balanced_accuracy", min_balanced_accuracy)) if v is not None})

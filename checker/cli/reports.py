@@ -5,15 +5,22 @@ import sys
 import click
 
 from ..errors import InputError
-from .common import fail, library_or_exit, rules_option
+from .common import (
+    check_folder,
+    emit,
+    fail,
+    library_or_exit,
+    out_option,
+    rules_option,
+    warn,
+)
 
 
 def _report_command(view, summary):
     @click.argument("request_file", type=click.Path(dir_okay=False))
     @click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "pdf", "json"]), default="text",
-                  show_default=True)
-    @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
-                  help="Write here (atomically) instead of standard output; needed for pdf.")
+                  show_default=True, help="Report format; json is the stable machine contract; pdf needs --out.")
+    @out_option("Write here (atomically) instead of standard output; needed for pdf. The folder must exist.")
     @click.option("--templates", type=click.Path(file_okay=False, exists=True), default=None,
                   help="A folder of templates that override the bundled ones by name.")
     @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
@@ -26,11 +33,18 @@ def _report_command(view, summary):
         from ..engine.trace import TraceError
         from ..library.snippets import SnippetError
         from ..pipeline import Checker
-        from ..render.output import write_atomic
         from ..render.views import render
         from ..request.model import load_request, with_review_date
+        if fmt == "pdf" and not out_path:
+            fail(InputError(request_file, "pdf output needs --out FILE"))
+        if out_path:
+            check_folder(out_path)  # before the work, not after it
+        warnings = []
         try:
-            request = load_request(request_file)
+            try:
+                request = load_request(request_file, warnings)
+            finally:  # a value YAML cut at ' #' may be why the request is wrong: say so either way
+                warn(warnings)
             if as_of is not None:
                 request = with_review_date(request, as_of.date(), request_file)
             checker = Checker(library_or_exit(rules_dir), evaluator=evaluator)
@@ -41,13 +55,7 @@ def _report_command(view, summary):
         except (SnippetError, EngineError, TraceError) as exc:  # a fault of the rule library or engine
             click.echo(f"internal error: {exc}", err=True)
             sys.exit(3)
-        if out_path:
-            write_atomic(out_path, output)
-        elif isinstance(output, bytes):
-            click.echo("error: pdf output needs --out FILE", err=True)
-            sys.exit(2)
-        else:
-            click.echo(output, nl=False)
+        emit(out_path, output, f"{view} ({fmt}) of {len(det.items)} item(s)")
         if view == "precheck" and any(i.determination != "certify" for i in det.items):
             sys.exit(1)
 
@@ -62,7 +70,8 @@ precheck = _report_command("precheck", "Provider's pre-submission checklist for 
 
 
 @click.command()
-def schema():
+@out_option()
+def schema(out_path):
     """Print the JSON Schema of a request."""
     from ..request.model import request_json_schema
-    click.echo(json.dumps(request_json_schema(), indent=2, sort_keys=True))
+    emit(out_path, json.dumps(request_json_schema(), indent=2, sort_keys=True) + "\n", "JSON Schema of a request")

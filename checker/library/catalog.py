@@ -98,6 +98,10 @@ def render_catalog(library, fmt):
     return template.render(**catalog_context(library))
 
 
+_TOPICAL = ("capsaicin", "compounded_topical", "lidocaine_topical", "salicylate_topical", "topical_analgesic",
+            "topical_nsaid", "ketoprofen", "flurbiprofen")
+
+
 def _probes(vocab):
     """(row label, category, sample facts) for the coverage table: one row per category, and for medications one
     per drug class and one for compounded products, since drug topics select by class."""
@@ -108,7 +112,9 @@ def _probes(vocab):
             yield category, category, base
             continue
         for cls in vocab.drug_classes():
-            yield f"medication ({cls})", category, dict(base, drug_class=cls, compound=False)
+            drug = next(k for k, spec in sorted(vocab.drugs.items()) if spec["class"] == cls)
+            form = "topical" if cls in _TOPICAL else "oral"
+            yield f"medication ({cls})", category, dict(base, drug_class=cls, drug=drug, drug_form=form, compound=False)
         yield "medication (compounded)", category, dict(base, compound=True)
 
 

@@ -3,7 +3,7 @@ Criteria are matched by id: editions share an id where the criterion is the same
 import datetime as dt
 from dataclasses import dataclass
 
-from ..errors import InputError
+from ..errors import InputError, did_you_mean
 from .catalog import _criterion_view
 
 
@@ -22,8 +22,9 @@ def _day(library, edition):
     try:
         day = dt.date.fromisoformat(edition)
     except ValueError:
-        known = ", ".join(p.id for p in library.periods)
-        raise InputError("rules diff", f"{edition!r} is neither a period ({known}) nor a date YYYY-MM-DD") from None
+        ids = [p.id for p in library.periods]
+        raise InputError("rules diff", f"{edition!r} is neither a period ({', '.join(ids)}) nor a date YYYY-MM-DD"
+                                       f"{did_you_mean(edition, ids)}") from None
     return day.isoformat(), day
 
 

@@ -1,15 +1,17 @@
 """Load the rule library (rules/**/*.yaml): parse with positions, validate the structure and every condition,
-and return plain, immutable topic and criterion objects. Errors name the rule file and line."""
+and return plain, immutable topic and criterion objects. Errors name the rule file, line and column; loading goes on
+past an error (per file, per criterion, per condition) so that one run finds them all."""
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import InputError, field_path, from_validation
+from ..errors import InputError, did_you_mean, field_path, validation_errors
 from ..paths import rules_dir
+from ..request import gate
 from ..request.facts import fact_fields
 from ..request.positions import load_file
 from ..request.vocabulary import load_vocabulary
@@ -91,7 +93,8 @@ class Selector(_Spec):
     when: Optional[dict] = None
 
 
-class TopicSpec(_Spec):
+class TopicHead(_Spec):
+    """A topic file without its criteria (they are validated one by one)."""
     topic: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     title: str = Field(min_length=1)
     edition: str = Field(min_length=1)  # an edition of library.yaml; tier and dates come from it
@@ -104,6 +107,9 @@ class TopicSpec(_Spec):
     # true when the guideline recommends the treatment but gives no quantity (e.g. ACOEM-era physical therapy):
     # the quantity is then judged under the next guideline in the evidence search sequence.
     defers_quantity: bool = False
+
+
+class TopicSpec(TopicHead):
     criteria: list[CriterionSpec] = Field(min_length=1)
 
 
@@ -169,6 +175,7 @@ class Criterion:
     written_for: object = None  # the first day the criterion is in force (its examples' dates are relative to it)
     contraindication: bool = False
     status: str = "not_recommended"  # not_recommended criteria: not_recommended | under_study
+    example_lines: tuple = ()  # the line of each example in the rule file
 
     @property
     def key(self):
@@ -232,6 +239,7 @@ class Library:
     topics: tuple
     periods: tuple = ()
     editions: tuple = ()
+    vocabulary: object = field(default=None, compare=False, repr=False)  # the library's own (rules/vocabulary/)
 
     def period_for(self, day):
         """The MTUS period governing a review date, or None before the first."""
@@ -249,19 +257,36 @@ class Library:
         return next(e for e in self.editions if e.id == edition_id)
 
 
+class LibraryErrors(InputError):
+    """Every problem found while loading a rule library, sorted by file and line; it reads as the first."""
+
+    def __init__(self, errors):
+        first = errors[0]
+        super().__init__(first.file, first.message, first.field, first.line, first.column)
+        self.errors = tuple(errors)
+
+
+def sorted_errors(errors):
+    """Errors without repeats (a topic carried through editions reports its problem once per span), in file order."""
+    unique = {e.one_line(): e for e in errors}
+    return sorted(unique.values(), key=lambda e: (e.file, e.line or 0, e.column or 0, e.message))
+
+
 def _error(file, positions, loc, message):
     loc = tuple(loc)
-    return InputError(file, message, field=field_path(loc), line=positions.line_of(loc))
+    return InputError(file, message, field=field_path(loc), line=positions.line_of(loc),
+                      column=positions.column_of(loc) if hasattr(positions, "column_of") else None)
 
 
-def _cond(file, positions, spec, fields, loc):
+def _cond(file, positions, spec, fields, loc, report):
+    """A condition's AST, or None (none given, or its problem added to `report`)."""
     if spec is None:
         return None
     try:
         return conditions.parse(spec, fields, ())
     except conditions.ConditionError as exc:
-        return_loc = tuple(loc) + exc.path
-        raise _error(file, positions, return_loc, str(exc)) from None
+        report.append(_error(file, positions, tuple(loc) + exc.path, str(exc)))
+        return None
 
 
 def _citation(base, override, tier, terms):
@@ -334,7 +359,16 @@ class _Header:
     explicit_end: bool
 
 
-def _header(path, editions):
+def _header(path, editions, report):
+    """The header of a topic file, or None with its problem added to `report` (the file is then skipped)."""
+    try:
+        return _read_header(path, editions)
+    except InputError as exc:
+        report.append(exc)
+        return None
+
+
+def _read_header(path, editions):
     data, positions = load_file(path)
     if not isinstance(data, dict):
         raise InputError(path, "a topic file is a mapping")
@@ -342,7 +376,8 @@ def _header(path, editions):
     if not isinstance(topic_id, str):
         raise _error(path, positions, ("topic",), "a topic file needs topic: <id>")
     if edition_id not in editions:
-        raise _error(path, positions, ("edition",), f"unknown edition (known: {', '.join(sorted(editions))})")
+        raise _error(path, positions, ("edition",), f"unknown edition{did_you_mean(edition_id, editions)} "
+                     f"(editions are declared in rules/library.yaml: {', '.join(sorted(editions))})")
     edition = editions[edition_id]
     effective = data.get("effective") or {}
     supersedes = data.get("supersedes") or []
@@ -392,73 +427,122 @@ def _segments(header, spans, editions):
     return out
 
 
-def build_topic(header, data, fields, categories, edition, start, end, overall):
-    """One span of a topic: its data resolved for the span, validated, conditions parsed."""
+def build_topic(header, data, fields, categories, edition, start, end, overall, report):
+    """One span of a topic: its data resolved for the span, validated, conditions parsed. Problems go to
+    `report`; a criterion or selector with one is left out, and the topic is None when its own fields have one."""
     path, positions = header.path, header.positions
+    count = len(report)
+
+    def problem(loc, message):
+        report.append(_error(path, positions, loc, message))
+
+    spec = None
     try:
-        spec = TopicSpec.model_validate(data)
+        spec = TopicHead.model_validate({k: v for k, v in data.items() if k != "criteria"})
     except ValidationError as exc:
-        raise from_validation(path, exc, positions) from None
-    if not spec.citation.section:
-        raise _error(path, positions, ("citation",), "a topic citation needs a section")
-    selectors, seen = [], set()
-    for i, sel in enumerate(spec.applies_to):
-        if sel.category not in categories:
-            raise _error(path, positions, ("applies_to", i, "category"), f"unknown category {sel.category!r}")
-        if sel.category in seen:
-            raise _error(path, positions, ("applies_to", i, "category"),
-                         "one selector per category (combine alternatives with any:)")
-        seen.add(sel.category)
-        selectors.append((sel.category, _cond(path, positions, sel.when, fields, ("applies_to", i, "when"))))
-    base = spec.citation.model_copy(update={"guideline": spec.citation.guideline or edition.guideline})
-    topic_cite = _citation(base, CitationSpec(), edition.tier, spec.letter_terms)
-    criteria = []
-    for i, c in enumerate(spec.criteria):
-        loc = ("criteria", i)
-        own_from = c.effective.from_ if c.effective else None
-        own_to = c.effective.to if c.effective else None
-        if (own_from is not None and (own_from < overall[0] or (overall[1] is not None and own_from > overall[1]))) \
-                or (own_to is not None and own_to < (own_from or overall[0])):
-            raise _error(path, positions, loc + ("effective",), "a criterion's effective dates must lie within the topic's")
-        c_from = max(own_from or start, start)
-        ends = [d for d in (own_to, end) if d is not None]
-        c_to = min(ends) if ends else None
-        if c_to is not None and c_to < c_from:
-            continue  # not in force in this span
-        cond = _criterion_condition(path, positions, c, fields, loc)
-        expects = {e.expect for e in c.examples}
-        if "met" not in expects or not expects & {"unmet", "not_documented"}:
-            raise _error(path, positions, loc + ("examples",), "examples need one that meets the criterion and one that fails it")
-        if c.effect == "expected" and not c.why:
-            raise _error(path, positions, loc, "an expected criterion says why it does not decide (why: the guideline's wording)")
-        criteria.append(Criterion(
-            id=c.id, topic=spec.topic, title=c.title, effect=c.effect,
-            citation=_citation(base, c.citation, edition.tier, spec.letter_terms),
-            applies_when=_cond(path, positions, c.applies_when, fields, loc + ("applies_when",)),
-            condition=cond, cap=c.cap, rationale=c.rationale.model_dump(), remedy=c.remedy,
-            confirmed_by=c.confirmed_by, examples=tuple(c.examples), line=positions.line_of(loc),
-            effective_from=c_from, effective_to=c_to, why=c.why or "", status=c.status,
-            written_for=own_from or overall[0], contraindication=c.contraindication))
+        report.extend(validation_errors(path, exc, positions, TopicHead))
+        for i, sel in enumerate(data.get("applies_to") if isinstance(data.get("applies_to"), list) else []):
+            if isinstance(sel, dict) and isinstance(sel.get("when"), dict):  # checked all the same
+                _cond(path, positions, sel["when"], fields, ("applies_to", i, "when"), report)
+    raw_criteria = data.get("criteria")
+    if not isinstance(raw_criteria, list) or not raw_criteria:
+        problem(("criteria",), "a topic needs criteria: a list of one or more criteria")
+        raw_criteria = []
+    selectors = []
+    if spec is not None:
+        if not spec.citation.section:
+            problem(("citation",), "a topic citation needs a section")
+        seen = set()
+        for i, sel in enumerate(spec.applies_to):
+            loc = ("applies_to", i, "category")
+            when = _cond(path, positions, sel.when, fields, ("applies_to", i, "when"), report)
+            if sel.category not in categories:
+                problem(loc, f"unknown category {sel.category!r}{did_you_mean(sel.category, categories)} "
+                             f"(categories are declared in rules/vocabulary/)")
+            elif sel.category in seen:
+                problem(loc, "one selector per category (combine alternatives with any:)")
+            elif sel.when is None or when is not None:
+                selectors.append((sel.category, when))
+            seen.add(sel.category)
+    criteria = [c for i, raw in enumerate(raw_criteria)
+                if (c := _criterion(header, raw, i, spec, fields, edition, start, end, overall, report)) is not None]
+    # with problems reported, what loaded is still returned: lint checks it further (loading then fails anyway)
+    if spec is None or not selectors:
+        return None
     if not criteria:
-        raise _error(path, positions, ("criteria",), f"no criterion is in force from {start.isoformat()}")
-    return Topic(id=spec.topic, title=spec.title, edition=edition.id, tier=edition.tier, citation=topic_cite,
+        if len(report) == count:
+            problem(("criteria",), f"no criterion is in force from {start.isoformat()}")
+        return None
+    return Topic(id=spec.topic, title=spec.title, edition=edition.id, tier=edition.tier,
+                 citation=_citation(_base_citation(spec, edition), CitationSpec(), edition.tier, spec.letter_terms),
                  letter_terms=tuple(spec.letter_terms), effective_from=start, effective_to=end,
                  selectors=tuple(selectors), statement=spec.statement, criteria=tuple(criteria), file=str(path),
                  defers_quantity=spec.defers_quantity,
                  origin=header.edition.id if header.edition.id != edition.id else "")
 
 
-def _criterion_condition(path, positions, c, fields, loc):
+def _base_citation(spec, edition):
+    return spec.citation.model_copy(update={"guideline": spec.citation.guideline or edition.guideline})
+
+
+def _criterion(header, raw, i, spec, fields, edition, start, end, overall, report):
+    """Criterion i of a topic span, or None: not in force in the span, or with its problems added to `report`."""
+    path, positions = header.path, header.positions
+    loc = ("criteria", i)
+    count = len(report)
+    try:
+        c = CriterionSpec.model_validate(raw)
+    except ValidationError as exc:
+        report.extend(validation_errors(path, exc, positions, CriterionSpec, loc))
+        for key in ("applies_when", "condition", "when"):  # its conditions are checked all the same
+            if isinstance(raw, dict) and isinstance(raw.get(key), dict):
+                _cond(path, positions, raw[key], fields, loc + (key,), report)
+        return None
+    own_from = c.effective.from_ if c.effective else None
+    own_to = c.effective.to if c.effective else None
+    if (own_from is not None and (own_from < overall[0] or (overall[1] is not None and own_from > overall[1]))) \
+            or (own_to is not None and own_to < (own_from or overall[0])):
+        report.append(_error(path, positions, loc + ("effective",), "a criterion's effective dates must lie within the topic's"))
+        return None
+    c_from = max(own_from or start, start)
+    ends = [d for d in (own_to, end) if d is not None]
+    c_to = min(ends) if ends else None
+    if c_to is not None and c_to < c_from:
+        return None  # not in force in this span
+    cond = _criterion_condition(path, positions, c, fields, loc, report)
+    applies_when = _cond(path, positions, c.applies_when, fields, loc + ("applies_when",), report)
+    expects = {e.expect for e in c.examples}
+    if "met" not in expects or not expects & {"unmet", "not_documented"}:
+        report.append(_error(path, positions, loc + ("examples",), "examples need one that meets the criterion and one that fails it"))
+    if c.effect == "expected" and not c.why:
+        report.append(_error(path, positions, loc, "an expected criterion says why it does not decide (why: the guideline's wording)"))
+    if len(report) > count or spec is None:
+        return None
+    return Criterion(
+        id=c.id, topic=spec.topic, title=c.title, effect=c.effect,
+        citation=_citation(_base_citation(spec, edition), c.citation, edition.tier, spec.letter_terms),
+        applies_when=applies_when, condition=cond, cap=c.cap, rationale=c.rationale.model_dump(), remedy=c.remedy,
+        confirmed_by=c.confirmed_by, examples=tuple(c.examples), line=positions.line_of(loc),
+        effective_from=c_from, effective_to=c_to, why=c.why or "", status=c.status,
+        written_for=own_from or overall[0], contraindication=c.contraindication,
+        example_lines=tuple(positions.line_of(loc + ("examples", j)) for j in range(len(c.examples))))
+
+
+def _criterion_condition(path, positions, c, fields, loc, report):
+    def wrong(message):
+        report.append(_error(path, positions, loc + ("effect",), message))
+
     if c.effect in ("requirement", "expected", "informational"):
         if c.condition is None or c.when is not None or c.cap is not None:
-            raise _error(path, positions, loc, f"a{'n' if c.effect != 'requirement' else ''} {c.effect} criterion has a condition (and no when/cap)")
-        return _cond(path, positions, c.condition, fields, loc + ("condition",))
+            return wrong(f"a{'n' if c.effect != 'requirement' else ''} {c.effect} criterion has a condition (and no when/cap)")
+        return _cond(path, positions, c.condition, fields, loc + ("condition",), report)
     if c.effect == "not_recommended":
         if c.when is None or c.condition is not None or c.cap is not None:
-            raise _error(path, positions, loc, "a not_recommended criterion has a when (and no condition/cap)")
-        return conditions.Not(_cond(path, positions, c.when, fields, loc + ("when",)))
+            return wrong("a not_recommended criterion has a when (and no condition/cap)")
+        when = _cond(path, positions, c.when, fields, loc + ("when",), report)
+        return None if when is None else conditions.Not(when)
     if c.cap is None or c.condition is not None or c.when is not None:
-        raise _error(path, positions, loc, "a cap criterion has a cap (and no condition/when)")
+        return wrong("a cap criterion has a cap (and no condition/when)")
     return conditions.Leaf(c.cap.fact, "lte", c.cap.max)
 
 
@@ -482,8 +566,8 @@ def _carried(raw, data, editions):
     return dict(data, criteria=criteria)
 
 
-def load_topics(path, header, fields, categories, editions, successors, superseded_on):
-    """Every span of one topic file, in date order."""
+def load_topics(path, header, fields, categories, editions, successors, superseded_on, report):
+    """Every span of one topic file that loads, in date order (problems go to `report`)."""
     spans = _spans(header, editions, successors, superseded_on)
     topics = []
     overall = (spans[0][1], spans[-1][2]) if spans else (header.start, header.end)
@@ -491,10 +575,13 @@ def load_topics(path, header, fields, categories, editions, successors, supersed
         try:
             data = _resolve(header.data, start, editions)
         except _Undated as exc:
-            raise _error(path, header.positions, exc.loc, f"a dated value has no value for {start.isoformat()}") from None
+            report.append(_error(path, header.positions, exc.loc, f"a dated value has no value for {start.isoformat()}"))
+            continue
         if edition.id != header.edition.id:
             data = _carried(header.data, data, editions)
-        topics.append(build_topic(header, data, fields, categories, edition, start, end, overall))
+        topic = build_topic(header, data, fields, categories, edition, start, end, overall, report)
+        if topic is not None:
+            topics.append(topic)
     return topics
 
 
@@ -510,7 +597,7 @@ def library_hash(root):
     root = Path(root)
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + gate.read_bytes(path, gate.DATA) + b"\0")
     return digest.hexdigest()
 
 
@@ -521,9 +608,7 @@ def _editions(root, meta, positions):
         try:
             spec = EditionSpec.model_validate(raw)
         except ValidationError as exc:
-            err = from_validation(file, exc, positions)
-            raise InputError(file, err.message, field=f"editions[{i}].{err.field}",
-                             line=positions.line_of(("editions", i))) from None
+            raise validation_errors(file, exc, positions, EditionSpec, ("editions", i))[0] from None
         if spec.id in editions:
             raise InputError(file, f"edition {spec.id!r} defined twice", line=positions.line_of(("editions", i)))
         editions[spec.id] = Edition(spec.id, spec.label, spec.tier, spec.guideline, spec.from_, spec.to,
@@ -542,10 +627,27 @@ def _editions(root, meta, positions):
     return editions, successors
 
 
-def load_library(root=None):
+def load_library(root=None, errors=None):
     """Load, validate and return the whole rule library; ids must be unique across files. A topic carries
-    forward into the editions that replaced its own, unless withdrawn or superseded (one span each)."""
-    root = Path(root) if root else rules_dir()
+    forward into the editions that replaced its own, unless withdrawn or superseded (one span each).
+    Loading goes on past a problem: with a list as `errors`, every problem is added to it and what loaded is
+    returned (None when library.yaml or the vocabulary is broken); without one, LibraryErrors names them all."""
+    report = []
+    try:
+        library = _load(Path(root) if root else rules_dir(), report)
+    except InputError as exc:  # library.yaml or the vocabulary: nothing else can be checked without them
+        report.append(exc)
+        library = None
+    report = sorted_errors(report)
+    if errors is not None:
+        errors.extend(report)
+        return library
+    if report:
+        raise LibraryErrors(report)
+    return library
+
+
+def _load(root, report):
     meta, meta_pos = load_file(root / "library.yaml")
     try:
         version = str(meta["version"])
@@ -555,36 +657,48 @@ def load_library(root=None):
     except (KeyError, TypeError):
         raise InputError(root / "library.yaml", "needs version, tiers [{id, label}], periods [{id, label, from, to}] "
                          "and editions", line=1) from None
+    for i, p in enumerate(periods):  # review compares them with dates: a wrong type would crash it there
+        if not isinstance(p.start, dt.date) or not (p.end is None or isinstance(p.end, dt.date) and p.end >= p.start):
+            raise InputError(root / "library.yaml", "a period runs from a date to a later date (or to: null)",
+                             field=f"periods[{i}]", line=meta_pos.line_of(("periods", i)))
     editions, successors = _editions(root, meta, meta_pos)
     vocab = load_vocabulary(str(root))
     fields = fact_fields(vocab)
     headers, topic_ids = [], {}
     for path in topic_files(root):
-        header = _header(path, editions)
+        header = _header(path, editions, report)
+        if header is None:
+            continue
         if header.id in topic_ids:
-            raise InputError(path, f"topic id {header.id!r} is also used in {topic_ids[header.id]}", field="topic", line=1)
+            report.append(_error(path, header.positions, ("topic",),
+                                 f"topic id {header.id!r} is also used in {topic_ids[header.id]}"))
+            continue
         topic_ids[header.id] = path
         headers.append(header)
     superseded_on = {}
     for header in headers:
         for i, old in enumerate(header.supersedes):
             if old not in topic_ids:
-                raise _error(header.path, header.positions, ("supersedes", i), f"supersedes unknown topic {old!r}")
+                report.append(_error(header.path, header.positions, ("supersedes", i),
+                                     f"supersedes unknown topic {old!r}{did_you_mean(old, topic_ids)}"))
+                continue
             superseded_on[old] = min(superseded_on.get(old, header.start), header.start)
     for e in editions.values():
         for old in e.withdraws:
             if old not in topic_ids:
-                raise InputError(root / "library.yaml", f"edition {e.id} withdraws unknown topic {old!r}", field="withdraws")
+                report.append(InputError(root / "library.yaml", f"edition {e.id} withdraws unknown topic {old!r}"
+                                         f"{did_you_mean(old, topic_ids)}", field="withdraws"))
     topics, crit_ids = [], {}
     for header in headers:
-        for topic in load_topics(header.path, header, fields, vocab.categories, editions, successors, superseded_on):
+        for topic in load_topics(header.path, header, fields, vocab.categories, editions, successors, superseded_on,
+                                 report):
             for crit in topic.criteria:
                 # editions may share a criterion id for the same idea, but never in force at the same time
                 for other, other_path in crit_ids.get(crit.id, []):
-                    if crit.overlaps(other):
-                        raise InputError(header.path, f"criterion id {crit.id!r} is also used in {other_path} for "
-                                         f"overlapping dates", field="criteria.id", line=crit.line)
+                    if crit.overlaps(other) and other is not crit:
+                        report.append(InputError(header.path, f"criterion id {crit.id!r} is also used in {other_path} "
+                                                 f"for overlapping dates", field="criteria.id", line=crit.line))
                 crit_ids.setdefault(crit.id, []).append((crit, header.path))
             topics.append(topic)
     return Library(version=version, sha256=library_hash(root), tiers=tiers, tier_labels=labels, topics=tuple(topics),
-                   periods=periods, editions=tuple(editions.values()))
+                   periods=periods, editions=tuple(editions.values()), vocabulary=vocab)

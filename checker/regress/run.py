@@ -2,7 +2,6 @@
 items record the real outcome, or an IMR letter drafted into one), compare outcome, cited guideline and decisive
 reason, and summarise agreement and balanced accuracy overall, per topic, category, guideline family and edition."""
 import fnmatch
-import re
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
@@ -14,6 +13,7 @@ from ..letters import LetterError, parse_file
 from ..paths import rules_dir
 from ..request.model import load_request
 from ..request.positions import load_file
+from ..request.vocabulary import linear_pattern
 from .citations import matches_letter
 
 
@@ -70,7 +70,7 @@ def case_files(paths):
 @lru_cache(maxsize=1)
 def _reasons():
     data, _ = load_file(rules_dir() / "regression" / "reasons.yaml")
-    return tuple((re.compile(r["phrase"], re.I), tuple(r["criteria"])) for r in data["reasons"])
+    return tuple((linear_pattern(r["phrase"]), tuple(r["criteria"])) for r in data["reasons"])
 
 
 def reason_patterns(rationale):
@@ -95,7 +95,7 @@ def _letter_item(case_path, item, index):
         return letter.items[index] if letter is not None and index < len(letter.items) else None
     for folder in (case_path.parent, case_path.parent.parent / "letters", case_path.parent / "letters",
                    case_path.parent.parent / "txt"):
-        if (folder / name).is_file():
+        if Path(name).name == name and (folder / name).is_file():  # a file name, never a path elsewhere
             letter = _letter(str(folder / name))
             if letter is None:
                 return None
@@ -168,6 +168,8 @@ def _work(path):
         return str(path), evaluate_case(_WORKER["checker"], path), None
     except InputError as exc:
         return str(path), [], exc.one_line()
+    except Exception as exc:  # one case's fault is reported with the others, never the end of the run
+        return str(path), [], f"{path}: internal error ({exc.__class__.__name__}) while evaluating this case"
 
 
 def run(paths, jobs=1, rules=None, progress=None):

@@ -30,7 +30,7 @@ STATIC_FIELDS = {
     "levels": ("int", "spinal levels to be treated"),
     "approach": (("transforaminal", "interlaminar", "caudal"), "injection approach"),
     "procedure": ("procedure", "the surgery requested"),
-    "postsurgical": ("bool", "the item is postsurgical treatment (it names the surgery it follows)"),
+    "postsurgical": ("bool", "the item is postsurgical treatment within the surgery's postsurgical physical medicine period"),
     "after_surgery": ("procedure", "the surgery a postsurgical treatment follows"),
     "weeks_since_surgery": ("int", "whole weeks from that surgery to the review date"),
     "review_day": ("int", "review date as days since 1970-01-01"),
@@ -93,8 +93,10 @@ STATIC_FIELDS = {
 def fact_fields(vocab=None):
     """Every field a rule may name, with its type. Vocabulary-backed fields become enumerations; one flag per
     diagnosis group (dx_), documentation statement (doc_), drug class taken (taking_) and compound ingredient
-    class (ing_)."""
+    class (ing_). Computed once per vocabulary: the mapping returned is shared, not to be changed."""
     vocab = vocab or load_vocabulary()
+    if "fact_fields" in vocab.memo:
+        return vocab.memo["fact_fields"]
     enums = {"category": tuple(sorted(vocab.categories)),
              "kind": tuple(sorted({c["kind"] for c in vocab.categories.values()} | {"none"})),
              "region": tuple(vocab.body_regions), "procedure": tuple(sorted(vocab.procedures)),
@@ -105,11 +107,17 @@ def fact_fields(vocab=None):
         fields[f"suspected_{group}"] = ("bool", f"suspected or to be ruled out: {spec['label']}")
     for tag in vocab.finding_tags():
         fields[f"exam_{tag}"] = ("bool", f"a positive {tag.replace('_', ' ')} finding on examination of the item's region")
+        fields[f"exam_count_{tag}"] = ("int", f"distinct positive {tag.replace('_', ' ')} findings on examination of "
+                                              f"the item's region; absent when none of them is recorded")
+    for category in sorted(vocab.categories):
+        fields[f"course_count_{category}"] = ("int", f"courses of {category} in the treatment history of the item's "
+                                                     f"region; absent when no treatment history is documented")
     for key, text in vocab.documentation.items():
         fields[f"doc_{key}"] = ("bool", f"documented: {text}")
     for cls in vocab.drug_classes():
         fields[f"taking_{cls}"] = ("bool", f"the medication list or another requested item includes a drug of class {cls}")
         fields[f"ing_{cls}"] = ("bool", f"the requested compound contains an ingredient of class {cls}")
+    vocab.memo["fact_fields"] = fields
     return fields
 
 
@@ -143,6 +151,23 @@ def _tri_any(flags):
     if flags and all(f is False for f in flags):
         return False
     return None
+
+
+def _counts(request, region, vocab):
+    """exam_count_<tag> and course_count_<category> (the `count` condition form reads them). A count over findings
+    none of which is recorded, or over a treatment history that is not documented, is unknown, not zero."""
+    out = {}
+    for tag in vocab.finding_tags():
+        names = vocab.findings_tagged(tag)
+        found = [f for f in request.exam if f.finding in names and (f.region is None or vocab.same_nerves(region, f.region))]
+        if found:
+            out[f"exam_count_{tag}"] = len({f.finding for f in found if f.result == "positive"})
+    if request.treatment_history is not None:
+        for category in vocab.categories:
+            out[f"course_count_{category}"] = sum(
+                1 for c in request.treatment_history if c.modality == category
+                and (region in (None, "multiple") or c.body_region in (None, "multiple", region)))
+    return out
 
 
 def _exam(request, region, vocab, names):
@@ -388,6 +413,11 @@ def _item_facts(item, region, request, vocab, common, warnings, by_id):
         values["frequency_per_week"] = item.frequency.per_week
         values["duration_weeks"] = item.frequency.weeks
     surgery, surgery_date = _after_surgery(item, request, vocab)
+    if surgery is not None and surgery_date is not None:
+        months = vocab.procedures.get(surgery, {}).get("period_months", 6)
+        if (request.review_date - surgery_date).days > months * 30.5:
+            surgery = None  # beyond the postsurgical physical medicine period: the general guidelines apply
+            surgery_date = None
     values["postsurgical"] = surgery is not None
     if surgery is not None:
         values["after_surgery"] = surgery
@@ -408,6 +438,7 @@ def _item_facts(item, region, request, vocab, common, warnings, by_id):
     values["radiculopathy_on_exam"] = _exam(request, region, vocab, vocab.findings_tagged("radicular"))
     for tag in vocab.finding_tags():
         values[f"exam_{tag}"] = _exam(request, region, vocab, vocab.findings_tagged(tag))
+    values.update(_counts(request, region, vocab))
     values["imaging_corroborates"] = _corroboration(request, region, vocab)
     values["imaging_level_match"] = _level_match(request, region, levels)
     if values["category_kind"] in ("imaging", "diagnostic"):

@@ -1,11 +1,16 @@
 """Vocabulary as data (rules/vocabulary/*.yaml, merged): item categories, body regions, diagnosis groups, drugs
 and their classes, documentation statements and surgical procedures. A name defined twice is an error."""
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 
-from ..errors import InputError
+import re2
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import InputError, from_validation
 from ..paths import rules_dir
 from .positions import load_file
 
@@ -23,6 +28,7 @@ class Vocabulary:
     procedures: dict  # key -> {label, region}
     nerve_regions: dict = None  # spinal region -> [limb regions it supplies]
     exam_findings: dict = None  # finding -> {label, tags: [...], phrases: [...]}
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # results computed from it, reused
 
     def same_nerves(self, region, other):
         """Whether findings in `other` bear on `region` (the same region, or a spine region and its limb)."""
@@ -33,14 +39,20 @@ class Vocabulary:
 
     def diagnosis_groups(self, text, icd10):
         """Groups a diagnosis (wording and/or ICD-10 code) belongs to, sorted."""
+        known = self.memo.get(("dx", text, icd10))
+        if known is not None:
+            return list(known)
+        if len(self.memo) > 10_000:  # a memo per request's wordings, not a store of every one ever seen
+            self.memo.clear()
         code = (icd10 or "").upper().replace(" ", "")
         words = (text or "").lower()
         found = set()
         for group, spec in self.dx_groups.items():
             if code and any(code.startswith(p.upper()) for p in spec["icd10"]):
                 found.add(group)
-            elif words and any(p.search(words) for p in spec["patterns"]):
+            elif words and spec["any"] is not None and spec["any"].search(words):
                 found.add(group)
+        self.memo[("dx", text, icd10)] = tuple(sorted(found))
         return sorted(found)
 
     def drug(self, name):
@@ -81,8 +93,91 @@ class Vocabulary:
         return spec["kind"] if spec else None
 
 
+class _Entry(BaseModel):
+    # keys the code does not read are let through (they are documentation); the ones it reads are checked
+    model_config = ConfigDict(extra="ignore", strict=True, frozen=True)
+
+
+class _Category(_Entry):
+    kind: str
+    label: Optional[str] = None
+    study: bool = False
+    phrases: list[str] = []
+
+
+class _Drug(_Entry):
+    class_: str = Field(alias="class")
+    names: list[str] = Field(min_length=1)
+    mme_factor: Optional[float] = Field(None, gt=0)
+    mme_tiers: Optional[list[list[Optional[float]]]] = None  # [[up to mg/day or null, factor], ...]
+    partner: bool = False
+
+    @field_validator("mme_factor", "mme_tiers")
+    @classmethod
+    def _finite(cls, value):
+        tiers = [[None, value]] if isinstance(value, float) else value or []
+        if any(len(t) != 2 or t[1] is None or any(n is not None and not math.isfinite(n) for n in t) for t in tiers):
+            raise ValueError("expected finite numbers: mme_tiers is [[up to mg/day or null, factor], ...]")
+        return value
+
+
+class _Procedure(_Entry):
+    label: str
+    region: Optional[str] = None
+
+
+class _Finding(_Entry):
+    label: str
+    tags: list[str] = []
+    phrases: list[str] = []
+
+
+class _Group(_Entry):
+    label: Optional[str] = None
+    icd10: list[str] = []
+    patterns: list[str] = []
+
+
+_SHAPES = {"categories": _Category, "drugs": _Drug, "procedures": _Procedure, "exam_findings": _Finding,
+           "groups": _Group, "documentation": str, "nerve_regions": list[str]}
+_SECTION_SHAPE = {"body_regions": list[str]}
+
+
+def _checked(section, name, spec, path, positions):
+    """An entry in the shape the code reads, else an InputError naming it (a crash at review otherwise)."""
+    shape = _SHAPES[section]
+    if shape is str or shape == list[str]:
+        ok = isinstance(spec, str) if shape is str else isinstance(spec, list) and all(isinstance(s, str) for s in spec)
+        if not ok:
+            raise InputError(path, "expected " + ("text" if shape is str else "a list of names"),
+                             field=f"{section}.{name}", line=positions.line_of((section, name)))
+        return spec
+    try:
+        shape.model_validate(spec)
+    except ValidationError as exc:
+        err = from_validation(path, exc, positions)
+        raise InputError(path, err.message, field=f"{section}.{name}.{err.field}",
+                         line=positions.line_of((section, name))) from None
+    return spec
+
+
+def linear_pattern(pattern, case_sensitive=False):
+    """A pattern under RE2: matching takes linear time, whatever the text (no backtracking)."""
+    options = re2.Options()
+    options.case_sensitive = case_sensitive
+    options.log_errors = False  # RE2 would write the pattern to standard error
+    return re2.compile(pattern, options=options)
+
+
 def _merge(merged, section, value, path, positions):
+    if section in _SECTION_SHAPE or section in _SHAPES:
+        ok = isinstance(value, list) if section in _SECTION_SHAPE else isinstance(value, dict)
+        if not ok:
+            raise InputError(path, "expected " + ("a list" if section in _SECTION_SHAPE else "a mapping of entries"),
+                             field=section, line=positions.line_of((section,)))
     if section == "body_regions":
+        if not all(isinstance(region, str) for region in value):
+            raise InputError(path, "body regions are names", field=section, line=positions.line_of((section,)))
         merged.setdefault(section, [])
         for region in value:
             if region in merged[section]:
@@ -94,7 +189,7 @@ def _merge(merged, section, value, path, positions):
         if name in target:
             raise InputError(path, f"{section} entry {name!r} is defined in another vocabulary file too",
                              field=f"{section}.{name}", line=positions.line_of((section, name)))
-        target[name] = (spec, path, positions)
+        target[name] = (_checked(section, name, spec, path, positions), path, positions)
 
 
 @lru_cache(maxsize=4)
@@ -114,11 +209,14 @@ def load_vocabulary(root=None):
         compiled = []
         for i, pattern in enumerate(spec.get("patterns", [])):
             try:
-                compiled.append(re.compile(pattern, re.IGNORECASE))
-            except re.error as exc:
-                raise InputError(path, f"bad pattern: {exc}", field=f"groups.{name}.patterns[{i}]",
+                compiled.append(linear_pattern(pattern))
+            except re2.error:
+                raise InputError(path, "not a pattern RE2 accepts (no lookaround or backreferences: matching must "
+                                 "take linear time)", field=f"groups.{name}.patterns[{i}]",
                                  line=positions.line_of(("groups", name, "patterns", i))) from None
-        groups[name] = {"label": spec.get("label", name), "icd10": list(spec.get("icd10", [])), "patterns": compiled}
+        joined = linear_pattern("|".join(f"(?:{p})" for p in spec.get("patterns", []))) if compiled else None
+        groups[name] = {"label": spec.get("label", name), "icd10": list(spec.get("icd10", [])), "patterns": compiled,
+                        "any": joined}  # any: the patterns as one, a single search per group
     plain = {s: {k: v[0] for k, v in merged.get(s, {}).items()}
              for s in ("categories", "drugs", "documentation", "procedures", "nerve_regions", "exam_findings")}
     return Vocabulary(categories=plain["categories"], body_regions=tuple(merged.get("body_regions", ())),

@@ -143,9 +143,10 @@ def test_pdf_without_text_layer_is_reported(tmp_path):
 
 def test_cli_directory_run_reports_bad_files_and_goes_on():
     seeds = [str(p) for p in sorted(LETTERS.glob("*.txt"))]
-    out = subprocess.run([sys.executable, "-m", "checker", "letters", "parse", *seeds, str(FIXTURES)],
+    out = subprocess.run([sys.executable, "-m", "checker", "letters", "parse", *seeds, str(FIXTURES), "--format", "json"],
                          capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 2
+    assert sum(line.startswith("error: ") for line in out.stderr.splitlines()) == 3  # errors on standard error
     results = json.loads(out.stdout)
     parsed = [r for r in results if "error" not in r]
     assert len(parsed) == 8 and sum(len(r["items"]) for r in parsed) == 16

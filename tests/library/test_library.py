@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from checker.errors import InputError
-from checker.library.lint import lint_library
+from checker.library.lint import lint
 from checker.library.load import load_library
 from checker.paths import rules_dir
 
@@ -35,9 +35,9 @@ def _line_of(path, needle):
 
 
 def test_bundled_library_loads_and_lints_clean():
-    library = load_library()
+    library, problems = lint()
     assert len(library.topics) >= 9
-    assert lint_library(library) == []
+    assert [p.one_line() for p in problems if p.severity == "error"] == []
 
 
 def test_unknown_fact_names_file_and_line(rules_copy):
@@ -99,21 +99,21 @@ def test_missing_failing_example_is_rejected(rules_copy):
 
 def test_lint_reports_undefined_template_variable_with_line(rules_copy):
     path = _edit(rules_copy, PM, "Request at most 3 visits per week", "Request at most {{ visits_per_wk }} visits per week")
-    problems = lint_library(load_library(rules_copy))
+    problems = [p.one_line() for p in lint(rules_copy)[1]]
     assert len(problems) == 1
-    assert problems[0].startswith(f"{path}:{_line_of(path, 'visits_per_wk')}:") and "visits_per_wk" in problems[0]
+    assert problems[0].startswith(f"error: {path}:{_line_of(path, 'visits_per_wk')}:") and "visits_per_wk" in problems[0]
 
 
 def test_lint_reports_broken_template(rules_copy):
     _edit(rules_copy, PM, "Request at most 3 visits per week", "Request at most {% if %} visits per week")
-    problems = lint_library(load_library(rules_copy))
+    problems = [p.one_line() for p in lint(rules_copy)[1]]
     assert len(problems) == 1 and "does not parse" in problems[0]
 
 
 def test_lint_reports_invalid_example_request(rules_copy):
     _edit(rules_copy, PM, "request: {item: {quantity: 8}, diagnoses: [{text: probe myalgia and myositis}]}",
           "request: {item: {quantity: 8}, diagnoses: [{txt: myalgia}]}")
-    problems = lint_library(load_library(rules_copy))
+    problems = [p.one_line() for p in lint(rules_copy)[1]]
     assert len(problems) == 1 and "example is not a valid request" in problems[0]
 
 

@@ -87,7 +87,7 @@ def test_reason_wording_maps_to_criteria():
 def test_md_and_json_formats(tmp_path):
     cases = _seed_dir(tmp_path)
     md = subprocess.run(CLI + [str(cases), "--format", "md"], capture_output=True, text=True, cwd=ROOT).stdout
-    assert md.startswith("| scope |") and "| overall | 10 | 10 | 10 | 100.0% |" in md
+    assert md.startswith("| scope |") and "| overall | 10 | 10 (100.0%) | 10 | 100.0% |" in md
     doc = json.loads(subprocess.run(CLI + [str(cases), "--format", "json"], capture_output=True, text=True,
                                     cwd=ROOT).stdout)
     assert doc["summary"]["overall"]["agree"] == 10 and len(doc["items"]) == 10
@@ -98,5 +98,5 @@ def test_unreadable_case_is_reported_and_the_run_goes_on(tmp_path):
     (cases / "broken.yaml").write_text("request_id: x\nreview_date: 2014-01-01\nitems: [\n")
     out = subprocess.run(CLI + [str(cases)], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 2
-    assert "broken.yaml:4: malformed YAML" in out.stderr and "| overall" not in out.stdout
-    assert "overall" in out.stdout and "10     10         10" in out.stdout
+    assert "broken.yaml:4:1: malformed YAML" in out.stderr and "| overall" not in out.stdout
+    assert "overall" in out.stdout and "10     10 (100.0%)  10" in out.stdout
