@@ -56,11 +56,15 @@ def test_rules_diff_between_editions():
                           "physical_therapy"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0
     assert "A topics: cpmtg-physical-medicine" in out.stdout
-    assert "~ CPMTG-PM-FUNCTIONAL-IMPROVEMENT: citation:" in out.stdout
+    assert "= CPMTG-PM-FUNCTIONAL-IMPROVEMENT: inherited by cpmtg-2016 from cpmtg-2009, citation updated" in out.stdout
+    assert "summary:" in out.stdout and " inherited," in out.stdout
+    later = subprocess.run([sys.executable, "-m", "checker", "rules", "diff", "mtus-2016", "mtus-acoem", "--topic",
+                            "physical_therapy"], capture_output=True, text=True, cwd=ROOT)
+    assert "- CPMTG-PM-FADING: withdrawn" in later.stdout and "+ ACOEM-LB-PT" in later.stdout
     dated = subprocess.run([sys.executable, "-m", "checker", "rules", "diff", "2015-04-19", "2015-04-20", "--topic",
                             "cpmtg-physical-medicine"], capture_output=True, text=True, cwd=ROOT)
     assert "9792.20(f)" in dated.stdout and "9792.20(e)" in dated.stdout
-    bad = subprocess.run([sys.executable, "-m", "checker", "rules", "diff", "mtus-1999", "mtus-2016", "--topic", "x"],
+    bad = subprocess.run([sys.executable, "-m", "checker", "rules", "diff", "mtus-1999", "mtus-2016", "--topic", "physical_therapy"],
                          capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and "neither a period" in bad.stderr
 

@@ -12,9 +12,16 @@ from checker.request.positions import load_file
 from checker.request.synthetic import random_request_data
 
 GOLD = sorted((ROOT / "examples" / "letters" / "imr-2016-2017" / "cases").glob("CM*.yaml"))
-_LISTS = ("diagnoses", "exam", "imaging", "surgeries")
-_COMPLETE = ("treatment_history", "medications")  # a list that claims to be complete: removed whole
+_LISTS = ("exam", "imaging", "surgeries")
+# lists that claim to be complete (what they leave out is documented as absent: no other course, drug or
+# diagnosis): removed whole
+_COMPLETE = ("treatment_history", "medications", "diagnoses")
 _SCALARS = ("clinical_course", "work_status", "red_flags", "new_neurological_deficit", "job_physical_demand")
+
+
+# statements the facts also derive from the history (a documented course is conservative care tried): removing one
+# that contradicts the history lets the history speak, a documented fact, not an unknown
+_DERIVED = ("conservative_care_tried", "conservative_care_failed", "home_exercise_program")
 
 
 def removals(data):
@@ -32,6 +39,8 @@ def removals(data):
             yield key, {k: v for k, v in data.items() if k != key}
     for block in ("documentation", "opioid_monitoring", "pain", "patient", "injury"):
         for key in list((data.get(block) or {})):
+            if block == "documentation" and key in _DERIVED:
+                continue
             if block == "injury" and key != "symptom_onset":
                 continue  # the date of injury is not a documentation fact: it sets the edition and phase
             yield f"{block}.{key}", dict(data, **{block: {k: v for k, v in data[block].items() if k != key}})
@@ -41,7 +50,8 @@ def removals(data):
             items[n] = dict(item, documentation={k: v for k, v in item["documentation"].items() if k != key})
             yield f"items[{n}].documentation.{key}", dict(data, items=items)
         med = item.get("medication") or {}
-        for key in [k for k in med if k != "name"]:
+        # what the drug is (name, ingredients, form, dose) is the request itself, not a fact documented about it
+        for key in [k for k in med if k in ("long_term", "weeks_used")]:
             items = list(data["items"])
             items[n] = dict(item, medication={k: v for k, v in med.items() if k != key})
             yield f"items[{n}].medication.{key}", dict(data, items=items)
