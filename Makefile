@@ -4,7 +4,7 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint rules-test docs golden bench clean
+.PHONY: demo serve test lint rules-test docs golden bench clean
 
 $(BIN)/mtus-check: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "needs Python 3.11 or 3.12 (durable-rules does not import on 3.13)"; exit 2; }
@@ -16,13 +16,19 @@ $(BIN)/mtus-check: pyproject.toml
 demo: $(BIN)/mtus-check
 	$(BIN)/mtus-check review examples/requests/seed-003.yaml
 
+serve: $(BIN)/mtus-check
+	$(BIN)/mtus-check serve --demo
+
 test: $(BIN)/mtus-check
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/mtus-check
 	$(BIN)/mtus-check rules lint
 
-rules-test: $(BIN)/mtus-check
+rules-serve: $(BIN)/mtus-check
+	$(BIN)/mtus-check serve --demo
+
+test: $(BIN)/mtus-check
 	$(BIN)/mtus-check rules test
 
 docs: $(BIN)/mtus-check

@@ -16,7 +16,8 @@ STAGES = {
     "render": 5,
     "letters": 6,
     "regress": 7,
-    "cli": 8, "__main__": 8,
+    "service": 8,
+    "cli": 9, "__main__": 9,
 }
 
 

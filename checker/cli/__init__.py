@@ -15,6 +15,7 @@ from .letters import letters
 from .regress import regress
 from .reports import draft, precheck, review, schema
 from .rules import rules
+from .serve import serve
 
 
 def _where(exc):
@@ -58,5 +59,5 @@ def completion(shell):
     click.echo(get_completion_class(shell)(main, {}, "mtus-check", "_MTUS_CHECK_COMPLETE").source())
 
 
-for _command in (review, draft, precheck, schema, rules, letters, regress, formulary):
+for _command in (review, draft, precheck, schema, rules, letters, regress, formulary, serve):
     main.add_command(_command)

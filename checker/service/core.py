@@ -1,0 +1,85 @@
+"""One determination through the service: the request body through the input gate, the pipeline, the report in
+the asked format, and the audit record. Shared by the API and the web page."""
+import json
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ..render.views import render, to_dict
+from ..request import gate
+from ..request.model import parse_request
+from ..request.positions import parse_text
+
+VIEWS = ("precheck", "draft", "review")
+MEDIA_TYPES = {"json": "application/json", "html": "text/html; charset=utf-8", "pdf": "application/pdf",
+               "text": "text/plain; charset=utf-8", "md": "text/markdown; charset=utf-8"}
+_BY_MEDIA = {"application/json": "json", "text/html": "html", "application/pdf": "pdf", "text/plain": "text",
+             "text/markdown": "md", "*/*": "json", "application/*": "json"}
+
+
+def format_for(accept):
+    """The report format an Accept header asks for (JSON when it names none), or None when it asks only for
+    formats the service has not."""
+    if not accept:
+        return "json"
+    ranked = []
+    for index, part in enumerate(accept.split(",")):
+        media, *params = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for p in params:
+            if p.startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        if media.lower() in _BY_MEDIA and q > 0:
+            ranked.append((-q, index, _BY_MEDIA[media.lower()]))
+    return min(ranked)[2] if ranked else None
+
+
+def parse_body(body, name="request.json"):
+    """A validated Request from a JSON (or YAML) body, through the same gate as a request file."""
+    if len(body) > gate.REQUEST.max_bytes:
+        raise InputError(name, f"larger than {gate.REQUEST.max_bytes} bytes (the request limit)")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(name, f"not UTF-8 text (byte {exc.start})") from None
+    data, positions = parse_text(text, name, gate.REQUEST)
+    return parse_request(data, name, positions)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    record_id: str | None
+    determination: object
+    contract: dict  # the JSON contract (render.views.to_dict)
+
+
+def _trace(contract):
+    """The per-criterion trace of a determination, as stored in the audit record."""
+    return [{"item": it["id"], "determination": it["determination"],
+             "criteria": [{"id": c["id"], "result": c["result"], "facts": c["facts"]} for c in it["criteria"]]}
+            for it in contract["items"]]
+
+
+def determine(state, request, view, caller, body=b""):
+    """Review a validated request and record it: the Outcome (its audit id, the determination, the contract)."""
+    det = state.checker.review(request)
+    contract = to_dict(det)
+    record_id = None
+    if state.store is not None:
+        record_id = state.store.record(
+            caller=caller, view=view, input_bytes=body, edition=det.edition,
+            library_version=det.library.version, library_hash=det.library.sha256, trace=_trace(contract),
+            outputs={"json": json.dumps(contract, sort_keys=True, ensure_ascii=False)},
+            request_contents=body if state.store_contents else None)
+    return Outcome(record_id, det, contract)
+
+
+def rendered(outcome, view, fmt):
+    """(bytes, media type) of an outcome in one format."""
+    if fmt == "json":
+        data = json.dumps(outcome.contract, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    else:
+        data = render(outcome.determination, view, fmt)
+    return (data if isinstance(data, bytes) else data.encode("utf-8")), MEDIA_TYPES[fmt]
