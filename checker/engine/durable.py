@@ -175,6 +175,22 @@ def _flat_keys(d):
 _instances = itertools.count()
 
 
+def _check_numbers(fact):
+    """durable-rules' C parser crashes the process (a segmentation fault) on a number that JSON writes with an
+    exponent (1e-05, 1e+16): refuse such a fact instead."""
+    for key, value in fact.items():
+        if isinstance(value, float) and "e" in repr(value):
+            raise EngineError(f"fact {key} has a value the engine cannot read (an exponent)")
+        if isinstance(value, dict):
+            _check_numbers(value)
+        elif isinstance(value, (list, tuple)):
+            for entry in value:
+                if isinstance(entry, dict):
+                    _check_numbers(entry)
+                elif isinstance(entry, float) and "e" in repr(entry):
+                    raise EngineError(f"fact {key} has a value the engine cannot read (an exponent)")
+
+
 class DurableEvaluator:
     """Registers a compiled plan with durable-rules once; `evaluate` returns the set of (kind, key, item key)."""
 
@@ -275,6 +291,7 @@ class DurableEvaluator:
                 facts = [dict({k: v for k, v in item.values.items() if k in fields}, kind="item", id=item.key)
                          for item in items]
                 for fact in facts:
+                    _check_numbers(fact)
                     if _flat_keys(fact) > MAX_FACT_KEYS:
                         raise EngineError(f"item {fact['id']!r} has more than {MAX_FACT_KEYS} facts")
                 found |= self._assert(name, facts)

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import InputError
+from ..errors import InputError, field_path
 
 MAX_NUMBER_DIGITS = 100  # no field needs more; Python refuses to parse past 4,300 anyway
+MIN_FRACTION = 0.001  # smaller is no quantity, and durable-rules' C parser crashes on an exponent (1e-05)
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,9 @@ def check_tree(data, file, limits, positions=None):
                 raise _fail(file, limits, f"a value is longer than {limits.max_string:,} characters", line)
         elif isinstance(node, (int, float)):
             check_number(node, file, limits, line)
+            if isinstance(node, float) and node != 0 and abs(node) < MIN_FRACTION:
+                raise InputError(file, f"a number closer to zero than {MIN_FRACTION} is not a clinical quantity",
+                                 field=field_path(path), line=line)
         elif isinstance(node, (dict, list, tuple)):
             if len(node) > limits.max_items:
                 raise _fail(file, limits, f"a list or mapping has more than {limits.max_items:,} entries", line)

@@ -54,7 +54,7 @@ def _bad_value(rng, mark):
     if choice == 6:
         return rng.choice([10 ** 200, -(10 ** 30), 2 ** 63, -1, 0])
     if choice == 7:
-        return rng.choice([float("inf"), float("-inf"), float("nan"), 1e308, -0.0, 0.5])
+        return rng.choice([float("inf"), float("-inf"), float("nan"), 1e308, -0.0, 0.5, 1e-05, 5e-324, 1e16, 2.5e-4])
     if choice == 8:
         return rng.choice([dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.date(1899, 12, 31),
                            dt.datetime(2014, 1, 1, 10, 30)])

@@ -100,3 +100,19 @@ def test_dates_out_of_range_are_refused(tmp_path):
     path.write_text(VALID.replace("2014-01-01", "0001-01-01") + "treatment_history: [{modality: physical_therapy, "
                     "sessions: 2, start: 0001-01-01}]\n")
     _refused(path, "review_date", "between 1900-01-01 and 2100-12-31")
+
+
+@pytest.mark.parametrize("value", ["1.0e-5", "5.0e-324", "0.0004"])
+def test_numbers_too_close_to_zero_are_refused(tmp_path, value):
+    # durable-rules' C parser crashed the process on 1e-05 (JSON writes it with an exponent)
+    path = tmp_path / "r.yaml"
+    path.write_text(VALID.replace("category: transportation",
+                                  f"category: physical_therapy, frequency: {{per_week: {value}, weeks: 2}}"))
+    _refused(path, "items[0].frequency.per_week", "closer to zero than 0.001")
+
+
+def test_the_engine_refuses_an_exponent_instead_of_crashing(durable):
+    from checker.engine.durable import EngineError, _check_numbers
+    with pytest.raises(EngineError, match="exponent"):
+        _check_numbers({"frequency_per_week": 1e-05, "id": "a"})
+    _check_numbers({"frequency_per_week": 0.001, "nested": [{"x": 2.5}], "id": "a"})
