@@ -167,7 +167,8 @@ def validation_errors(file, exc, positions=None, model=None, prefix=()):
 
 def from_validation(file, exc, positions=None, model=None):
     """The InputError for a pydantic ValidationError: its first error, naming the fields of the others."""
-    described = _described(exc, model)
+    # an unknown key first: a misspelt field is the likeliest cause of the "missing" errors beside it
+    described = sorted(_described(exc, model), key=lambda e: not e[1].startswith("unknown field"))
     loc, msg = described[0]
     others = sorted({field_path(other) for other, _ in described[1:]} - {field_path(loc)})
     if others:

@@ -99,6 +99,8 @@ class _Entry(BaseModel):
 
 
 class _Category(_Entry):
+    # every key is read: an unknown one is a label's comma that YAML's flow style split off
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
     kind: str
     label: Optional[str] = None
     study: bool = False
