@@ -1,5 +1,6 @@
 """One determination through the service: the request body through the input gate, the pipeline, the report in
 the asked format, and the audit record. Shared by the API and the web page."""
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -62,6 +63,17 @@ def _trace(contract):
             for it in contract["items"]]
 
 
+def _outputs(contract):
+    """What the audit record keeps of the output without the contents key: the SHA-256 of the JSON report and each
+    item's determination and quantities; no text of the request (the report's case summary, names and identifiers
+    are health information). The output is deterministic, so the stored input and the library hash reproduce it."""
+    items = [{"id": it["id"], "determination": it["determination"], "approved_quantity": it["approved_quantity"],
+              "supported_quantity": it["supported_quantity"]} for it in contract["items"]]
+    report = json.dumps(contract, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return {"json_sha256": hashlib.sha256(report.encode("utf-8")).hexdigest(),
+            "items": json.dumps(items, sort_keys=True)}
+
+
 def determine(state, request, view, caller, body=b""):
     """Review a validated request and record it: the Outcome (its audit id, the determination, the contract)."""
     det = state.checker.review(request)
@@ -71,7 +83,7 @@ def determine(state, request, view, caller, body=b""):
         record_id = state.store.record(
             caller=caller, view=view, input_bytes=body, edition=det.edition,
             library_version=det.library.version, library_hash=det.library.sha256, trace=_trace(contract),
-            outputs={"json": json.dumps(contract, sort_keys=True, ensure_ascii=False)},
+            outputs=_outputs(contract),
             request_contents=body if state.store_contents else None)
     return Outcome(record_id, det, contract)
 

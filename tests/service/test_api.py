@@ -1,5 +1,6 @@
 """The HTTP API against a real audit store on SQLite: keys, the three reports in each format, the JSON contract
 the CLI gives, problem details naming the field, the audit record to its caller only, and logs without contents."""
+import hashlib
 import json
 import logging
 import subprocess
@@ -110,7 +111,10 @@ def test_determination_goes_to_its_caller_only(service):
     record = mine.json()
     assert record["caller"] == "office-a" and record["view"] == "review" and not record["has_contents"]
     assert record["library_hash"] == made.json()["rule_library"]["sha256"]
-    assert record["trace"][0]["criteria"] and json.loads(record["outputs"]["json"])["items"]
+    assert record["trace"][0]["criteria"] and json.loads(record["outputs"]["items"])[0]["determination"]
+    # no request text in the record without the contents key; the output's hash identifies the report
+    assert record["outputs"]["json_sha256"] == hashlib.sha256(made.content).hexdigest()
+    assert yaml.safe_load(SEEDS[1].read_text())["items"][0]["description"] not in json.dumps(record)
     assert client.get(f"/v1/determinations/{record_id}", headers=_auth(key_b)).status_code == 404
     assert client.get("/v1/determinations/" + "0" * 32, headers=_auth(key_a)).status_code == 404
 
