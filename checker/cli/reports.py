@@ -28,13 +28,14 @@ def _report_command(view, summary):
     @rules_option
     @click.option("--evaluator", type=click.Choice(["durable", "reference"]), default="durable", show_default=True,
                   help="durable-rules engine, or the plain-Python reference evaluator.")
-    def command(request_file, fmt, out_path, templates, as_of, rules_dir, evaluator):
+    def command(request_file, fmt, out_path, templates, as_of, rules_dir, evaluator, profile_file=None):
         from ..engine.durable import EngineError
         from ..engine.trace import TraceError
         from ..library.snippets import SnippetError
         from ..pipeline import Checker
         from ..render.views import render
         from ..request.model import load_request, with_review_date
+        from ..request.profile import load_profile
         if fmt == "pdf" and not out_path:
             fail(InputError(request_file, "pdf output needs --out FILE"))
         if out_path:
@@ -47,9 +48,10 @@ def _report_command(view, summary):
                 warn(warnings)
             if as_of is not None:
                 request = with_review_date(request, as_of.date(), request_file)
+            profile = load_profile(profile_file) if profile_file else None
             checker = Checker(library_or_exit(rules_dir), evaluator=evaluator)
             det = checker.review(request)
-            output = render(det, view, fmt, templates)
+            output = render(det, view, fmt, templates, profile)
         except InputError as exc:
             fail(exc)
         except (SnippetError, EngineError, TraceError) as exc:  # a fault of the rule library or engine
@@ -60,6 +62,11 @@ def _report_command(view, summary):
             sys.exit(1)
 
     command.__doc__ = summary
+    if view == "draft":
+        command = click.option("--profile", "profile_file", type=click.Path(dir_okay=False), default=None,
+                               help="The UR organisation's profile (YAML): name, address, reviewers, claims "
+                                    "adjuster, copy-to list; what it and the request leave out stays a "
+                                    "placeholder.")(command)
     return click.command(view)(command)
 
 

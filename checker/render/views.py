@@ -19,7 +19,9 @@ from ..library.sandbox import BoundedEnvironment, TemplateLimit, guarded, render
 from ..paths import reports_dir
 from ..request import gate
 from . import escape
+from .letter import letter
 from .summary import case_summary
+from .timeframes import timeframe
 
 VIEWS = ("review", "draft", "precheck")
 FORMATS = ("text", "md", "html", "pdf", "json")
@@ -128,6 +130,11 @@ def to_dict(det):
             "actions": _actions(it),
             "notes": list(it.notes),
             "physician_signature_required": it.physician_signature_required,
+            "cpt_hcpcs": it.item.cpt_hcpcs,
+            "ndc": it.item.ndc,
+            "icd10": list(it.item.icd10),
+            "frequency": it.item.frequency.model_dump() if it.item.frequency else None,
+            "duration": it.item.duration,
         })
     ready = sum(1 for i in items if i["likely_result"] == "likely certified")
     return {
@@ -141,6 +148,27 @@ def to_dict(det):
         "summary": {"total": len(items), "ready": ready, "need_work": len(items) - ready,
                     "physician_signature_required": any(i["physician_signature_required"] for i in items)},
         "items": items,
+        "rfa": _rfa(det.request),
+        "timeframe": timeframe(det.request.rfa.received, det.request.rfa.expedited, det.request.review_date),
+    }
+
+
+def _rfa(request):
+    """What DWC Form RFA states: the claim, the receipt, the injured worker, the requesting physician, the records."""
+    rfa, patient = request.rfa, request.patient
+    received = rfa.received
+    return {
+        "received": (received.isoformat(sep=" ", timespec="minutes") if hasattr(received, "hour")
+                     else received.isoformat()) if received else None,
+        "claim_number": rfa.claim_number,
+        "employer": rfa.employer,
+        "claims_administrator": rfa.claims_administrator,
+        "expedited": rfa.expedited,
+        "documents": list(rfa.documents),
+        "patient": {"name": patient.name,
+                    "date_of_birth": patient.date_of_birth.isoformat() if patient.date_of_birth else None},
+        "injury_date": request.injury.date.isoformat() if request.injury.date else None,
+        "requesting_physician": request.requesting_physician.model_dump(),
     }
 
 
@@ -187,17 +215,21 @@ class TemplateFault(InputError):
     """A broken report template: named, with its line, on one line."""
 
 
-def render(det, view="review", fmt="text", templates=None):
-    """The determination in one view and format: str, or bytes for PDF."""
+def render(det, view="review", fmt="text", templates=None, profile=None):
+    """The determination in one view and format: str, or bytes for PDF. `profile` (a request.profile.Profile)
+    fills the UR letter's organisation, reviewer, adjuster and copy-to lines (the JSON contract ignores it)."""
     if fmt == "json":
         return render_json(det)
     name = f"{view}.{_TEMPLATE_FORMAT[fmt]}.j2"
     env = _environment(str(Path(templates).resolve()) if templates else None, fmt == "md")
     # text and Markdown: request text cannot forge a line (HTML escapes it by itself)
-    data = to_dict(det) if fmt in ("html", "pdf") else escape.clean(to_dict(det))
+    data = to_dict(det)
+    fields = letter(data, profile)
+    if fmt not in ("html", "pdf"):
+        data, fields = escape.clean(data), escape.clean(fields)
     limit = MAX_PDF_HTML if fmt == "pdf" else MAX_OUTPUT
     try:
-        text = render_bounded(env.get_template(name), {"d": data, "view": view}, SECONDS, limit)
+        text = render_bounded(env.get_template(name), {"d": data, "view": view, "L": fields}, SECONDS, limit)
     except TemplateSyntaxError as exc:
         raise TemplateFault(exc.filename or exc.name or name, f"template error: {exc.message}", line=exc.lineno) from None
     except TemplateNotFound as exc:

@@ -2,7 +2,7 @@
 absent (null) = not documented. Unknown fields and wrong types are rejected."""
 import datetime as dt
 import re
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal, Optional, Union
 
 from pydantic import (
     BaseModel,
@@ -41,6 +41,27 @@ def _plausible_date(value):
 
 
 Date = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(_plausible_date)]
+
+
+def _iso_moment(value):
+    """A date, or a date and time (YYYY-MM-DD HH:MM, Pacific time as written: no offset)."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value) if len(value) > 10 else dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("expected a date as YYYY-MM-DD, or a date and time as YYYY-MM-DD HH:MM") from None
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        raise ValueError("write the time as Pacific time without an offset, like 2014-06-13 17:45")
+    return value
+
+
+def _plausible_moment(value):
+    _plausible_date(value.date() if isinstance(value, dt.datetime) else value)
+    return value
+
+
+# the RFA's receipt: the time decides whether it counts from the next business day (8 CCR 9792.9.1(a)(1))
+Moment = Annotated[Union[dt.datetime, dt.date], BeforeValidator(_iso_moment), AfterValidator(_plausible_moment)]
 Doc = Optional[bool]  # documented true / documented false / not documented
 
 
@@ -128,6 +149,52 @@ def _icd10(value):
     return value
 
 
+def _npi(value):
+    """A National Provider Identifier: 10 digits, the last a Luhn check digit over 80840 and the first nine."""
+    if value is None:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not re.fullmatch(r"\d{10}", value):
+        raise ValueError("an NPI is 10 digits, written as text (in quotes)")
+    total = 0
+    for i, ch in enumerate(reversed("80840" + value)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    if total % 10:
+        raise ValueError("not a valid NPI: the check digit (the last digit) does not match the first nine")
+    return value
+
+
+_CPT_HCPCS = re.compile(r"^(\d{4}[0-9FTU]|[A-Z]\d{4})$")
+
+
+def _cpt_hcpcs(value):
+    if value is None:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = f"{value:05d}" if 0 <= value < 100000 else str(value)
+    if isinstance(value, str):
+        value = value.strip().upper()
+    if not isinstance(value, str) or not _CPT_HCPCS.match(value):
+        raise ValueError("a CPT code is 5 digits (or 4 digits and F, T or U), a HCPCS code a letter and 4 digits, "
+                         "like 97110 or E0730, written as text")
+    return value
+
+
+# 10-digit NDCs are ambiguous without their hyphens; the 11-digit billing form is 5-4-2
+_NDC = re.compile(r"^(\d{4}-\d{4}-\d{2}|\d{5}-\d{3}-\d{2}|\d{5}-\d{4}-\d{1,2}|\d{11})$")
+
+
+def _ndc(value):
+    if value is None:
+        return value
+    if not isinstance(value, str) or not _NDC.match(value.strip()):
+        raise ValueError("an NDC is 10 digits with hyphens (4-4-2, 5-3-2 or 5-4-1, like 0093-0058-01) or 11 "
+                         "digits (5-4-2, like 00093-0058-01 or 00093005801), written as text")
+    return value.strip()
+
+
 def _item_id(value):
     if isinstance(value, str) and not _ID.match(value):
         raise ValueError("an item id is 1 to 40 letters, digits, '.', '_' or '-', like item-1")
@@ -155,10 +222,35 @@ Statements = Annotated[dict[str, bool], BeforeValidator(_known_statements)]
 
 class Patient(_Model):
     model_config = _example(age=45, sex="female")
+    name: Optional[str] = Field(None, min_length=1)  # the injured worker's name as the RFA gives it
+    date_of_birth: Optional[Date] = None
     age: Optional[int] = Field(None, ge=0, le=120)
     sex: Optional[Literal["male", "female", "other"]] = None
     homebound: Doc = None  # leaving home takes considerable and taxing effort (home health)
     lives_alone: Doc = None  # no one at home who can help with care
+
+
+class Physician(_Model):
+    """The requesting physician as DWC Form RFA names them."""
+    model_config = _example(name="A. Example, MD", specialty="Physical Medicine", npi="1234567893",
+                            address="1 Main St, Fresno, CA 93721", phone="559-555-0100")
+    name: Optional[str] = Field(None, min_length=1)
+    specialty: Optional[str] = None
+    npi: Annotated[Optional[str], BeforeValidator(_npi)] = Field(None, pattern=r"^\d{10}$")
+    address: Optional[str] = None
+    phone: Optional[str] = None
+
+
+class RFA(_Model):
+    """What DWC Form RFA states about the request itself (the claim, its receipt, what came with it)."""
+    model_config = _example(received="2014-06-13 17:45", claim_number="EX-0001", expedited=False,
+                            documents=["PR-2 report of 2014-06-10"])
+    received: Optional[Moment] = None  # when the claims administrator (or its UR organisation) received it
+    claim_number: Optional[str] = Field(None, min_length=1)
+    employer: Optional[str] = None
+    claims_administrator: Optional[str] = None
+    expedited: bool = False  # the employee faces an imminent and serious threat to their health
+    documents: list[str] = []  # the records submitted with the RFA (the letter lists them as reviewed)
 
 
 class Injury(_Model):
@@ -348,6 +440,10 @@ class RequestedItem(_Model):
     date_of_service: Optional[Date] = None  # a retrospective request's date of service
     ur: Optional[UtilizationReview] = None
     documentation: Statements = {}  # statements about this item; they override the request's
+    cpt_hcpcs: Annotated[Optional[str], BeforeValidator(_cpt_hcpcs)] = Field(None, pattern=_CPT_HCPCS.pattern)
+    ndc: Annotated[Optional[str], BeforeValidator(_ndc)] = Field(None, pattern=_NDC.pattern)  # a drug's NDC
+    icd10: list[Annotated[str, BeforeValidator(_icd10), Field(pattern=_ICD10.pattern)]] = []  # the RFA's codes
+    duration: Optional[str] = None  # the RFA's duration as written ("6 weeks")
     real_outcome: Optional[RealOutcome] = None
 
     @model_validator(mode="after")
@@ -370,7 +466,9 @@ class RequestedItem(_Model):
 class Request(_Model):
     request_id: str = Field(min_length=1)
     review_date: Date
+    rfa: RFA = RFA()
     patient: Patient = Patient()
+    requesting_physician: Physician = Physician()
     injury: Injury = Injury()
     body_regions: list[Region] = []
     diagnoses: list[Diagnosis] = []
@@ -403,6 +501,12 @@ class Request(_Model):
     def _dates_in_order(self):
         if self.injury.date and self.injury.date > self.review_date:
             raise _at(("injury", "date"), "injury.date is after review_date: the injury cannot postdate the review")
+        received = self.rfa.received
+        if received and (received.date() if isinstance(received, dt.datetime) else received) > self.review_date:
+            raise _at(("rfa", "received"), "rfa.received is after review_date: decide the request after receiving it")
+        born = self.patient.date_of_birth
+        if born and (born > self.review_date or (self.injury.date and born > self.injury.date)):
+            raise _at(("patient", "date_of_birth"), "patient.date_of_birth is after the injury or the review")
         ids = {item.id for item in self.items}
         for i, item in enumerate(self.items):
             if item.depends_on is not None and item.depends_on not in ids:
@@ -456,6 +560,10 @@ def request_json_schema():
                     node["enum"] = values
             if name == "documentation":
                 prop["propertyNames"] = {"enum": sorted(vocab.documentation)}
+    # a date, or a date and a Pacific time without an offset (JSON Schema's date-time would demand an offset)
+    schema["$defs"]["RFA"]["properties"]["received"] = {
+        "anyOf": [{"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$"}, {"type": "null"}],
+        "default": None, "title": "Received", "description": "YYYY-MM-DD or YYYY-MM-DD HH:MM (Pacific time)"}
     return schema
 
 

@@ -59,7 +59,7 @@ def test_ur_draft_signature_only_when_needed(durable, seed_determinations):
     certified = render(seed_determinations["seed-001"], "draft", "text")
     assert "no physician reviewer's signature is required" in certified and "Signature: ____" not in certified
     denied = render(seed_determinations["seed-003"], "draft", "text")
-    assert "only a physician reviewer may sign it" in denied and "[IMR APPLICATION NOTICE" in denied
+    assert "only a physician reviewer may sign it" in denied and "Application for Independent Medical Review, DWC" in denied
     for part in ("Date of decision:", "Treatment requested:", "Treatment approved:", "Reasons for the decision:",
                  "Criteria and guidelines used:", "Clinical reasons:", "Guidelines applied:", "sha256"):
         assert part in denied
