@@ -25,10 +25,7 @@ test: $(BIN)/mtus-check
 lint: $(BIN)/mtus-check
 	$(BIN)/mtus-check rules lint
 
-rules-serve: $(BIN)/mtus-check
-	$(BIN)/mtus-check serve --demo
-
-test: $(BIN)/mtus-check
+rules-test: $(BIN)/mtus-check
 	$(BIN)/mtus-check rules test
 
 docs: $(BIN)/mtus-check
