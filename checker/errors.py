@@ -70,10 +70,13 @@ def field_path(loc):
     return out or "(top level)"
 
 
+_VALIDATOR = re.compile(r"[a-z][a-z-]*\[.*\]")  # pydantic's step names: function-after[...], list[...]
+
+
 def _location(err):
     # pydantic inserts validator names such as 'function-after[...]' into a location; 'from_' is the alias 'from';
     # a model's own check names the field at fault in its context ('at')
-    loc = tuple("from" if p == "from_" else p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+    loc = tuple("from" if p == "from_" else p for p in err["loc"] if not (isinstance(p, str) and _VALIDATOR.fullmatch(p)))
     return loc + tuple((err.get("ctx") or {}).get("at", ()))
 
 
@@ -128,6 +131,8 @@ def _field_hint(key, model):
 def _message(err, loc, root):
     kind = err["type"]
     if kind == "extra_forbidden":
+        if not loc:
+            return "unknown field"
         hint = _field_hint(str(loc[-1]), model_at(root, loc[:-1])) if root and model_at(root, loc[:-1]) else None
         return "unknown field" + (f"; did you mean {hint}?" if hint else "")
     model = model_at(root, loc) if root else None

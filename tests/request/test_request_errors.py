@@ -51,3 +51,10 @@ def test_a_hash_in_unquoted_text_is_warned_about(tmp_path):
     warnings = [line for line in out.stderr.splitlines() if line.startswith("warning:")]
     assert warnings == [f"warning: {path}:6:5: items[0].description: the text after ' #' is read as a YAML comment "
                         "and dropped; put the whole value in quotes to keep it"]
+
+
+@pytest.mark.parametrize("key", ["re[_flags", "a[b]", "[", "x]"])
+def test_a_key_with_brackets_is_an_unknown_field_not_a_crash(tmp_path, key):
+    # the fuzz benchmark found keys with '[' mistaken for pydantic's step names (an IndexError)
+    err = _error(tmp_path, BASE + f'"{key}": []\n' + ITEM)
+    assert "unknown field" in err.message and key not in err.one_line()
