@@ -35,6 +35,7 @@ class ItemDetermination:
     would_change: tuple = ()  # (fact, its description, topic id): facts the request lacks that decide whether a topic applies
     asks: tuple = ()  # remedies for documentation the guideline expects but that did not decide the item
     depends_on: object = None  # (item id, its determination) for an item that serves another (a surgery)
+    ready_from: object = None  # precheck: the first later date the guideline's own timing is met (pipeline.precheck)
 
     @property
     def physician_signature_required(self):

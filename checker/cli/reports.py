@@ -50,7 +50,7 @@ def _report_command(view, summary):
                 request = with_review_date(request, as_of.date(), request_file)
             profile = load_profile(profile_file) if profile_file else None
             checker = Checker(library_or_exit(rules_dir), evaluator=evaluator)
-            det = checker.review(request)
+            det = checker.precheck(request) if view == "precheck" else checker.review(request)
             output = render(det, view, fmt, templates, profile)
         except InputError as exc:
             fail(exc)

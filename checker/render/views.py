@@ -77,6 +77,13 @@ def _actions(it):
     return out
 
 
+def _attach(it):
+    """For an item likely certified: what the records must show, one line per requirement it meets."""
+    if it.determination != "certify":
+        return []
+    return [cr.criterion.title for cr, _ in it.results if cr.result == "met" and cr.criterion.effect == "requirement"]
+
+
 def _would_change(entries):
     """Facts the request lacks that decide which topics apply: one entry per fact, with the topics it gates."""
     out = {}
@@ -130,6 +137,8 @@ def to_dict(det):
             "actions": _actions(it),
             "notes": list(it.notes),
             "physician_signature_required": it.physician_signature_required,
+            "ready_from": it.ready_from.isoformat() if it.ready_from else None,
+            "attach": _attach(it),
             "cpt_hcpcs": it.item.cpt_hcpcs,
             "ndc": it.item.ndc,
             "icd10": list(it.item.icd10),

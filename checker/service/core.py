@@ -76,7 +76,7 @@ def _outputs(contract):
 
 def determine(state, request, view, caller, body=b""):
     """Review a validated request and record it: the Outcome (its audit id, the determination, the contract)."""
-    det = state.checker.review(request)
+    det = state.checker.precheck(request) if view == "precheck" else state.checker.review(request)
     contract = to_dict(det)
     record_id = None
     if state.store is not None:
