@@ -2,6 +2,7 @@
 import os
 import secrets
 import sys
+from pathlib import Path
 
 import click
 
@@ -32,8 +33,10 @@ _DB = click.option("--database-url", default=lambda: os.environ.get("MTUS_SERVIC
 @click.option("--demo", is_flag=True, help="Create a user 'demo' with a new random password and an API key, "
                                            "and print both (for a first try on this machine).")
 @click.option("--allow-anonymous", is_flag=True, help="Answer without an API key or sign-in (local trials only).")
+@click.option("--profile", "profile_file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="The UR organisation's profile (YAML) that fills in /v1/draft letters.")
 @click.pass_context
-def serve(ctx, host, port, workers, database_url, rules_dir, demo, allow_anonymous):
+def serve(ctx, host, port, workers, database_url, rules_dir, demo, allow_anonymous, profile_file):
     """Run the service: POST /v1/precheck, /v1/draft and /v1/review, the pre-submission page at /, the audit
     record at /v1/determinations/ID. Settings also come from MTUS_SERVICE_* variables (see README)."""
     if ctx.invoked_subcommand is not None:
@@ -49,7 +52,11 @@ def serve(ctx, host, port, workers, database_url, rules_dir, demo, allow_anonymo
         click.echo(f"demo sign-in: user demo, password {password}", err=True)
         click.echo(f"demo API key: {store.create_api_key('demo')}", err=True)
     settings = Settings.from_env()
+    if profile_file:
+        from ..request.profile import load_profile
+        load_profile(profile_file)  # a bad profile: one line and exit 2 here, not in every worker
     overrides = {"database_url": database_url, "rules_dir": rules_dir or settings.rules_dir,
+                 "profile": str(Path(profile_file).resolve()) if profile_file else settings.profile,
                  "allow_anonymous": allow_anonymous or settings.allow_anonymous,
                  # every worker must sign and check the same session cookies
                  "session_secret": settings.session_secret or secrets.token_hex(32)}

@@ -16,6 +16,7 @@ from .. import __version__
 from ..library.load import load_library
 from ..pipeline import Checker
 from ..request.model import request_json_schema
+from ..request.profile import load_profile
 from . import core, problems, web
 from .auth import RateLimiter, api_caller
 from .problems import ServiceError
@@ -31,6 +32,7 @@ class ServiceState:
     checker: Checker
     store: object  # store.Store, or None when the service runs without an audit record (tests only)
     limiter: RateLimiter
+    profile: object = None  # request.profile.Profile of the UR organisation, or None
 
     @property
     def store_contents(self):
@@ -90,7 +92,7 @@ def _report_route(view):
         body = await _body(request, state.settings.max_body_bytes)
         parsed = core.parse_body(body, name)  # an InputError becomes a 422 naming the field
         outcome = core.determine(state, parsed, view, caller, body)
-        data, media = core.rendered(outcome, view, fmt)
+        data, media = core.rendered(outcome, view, fmt, state.profile)
         headers = {"X-Determination-Id": outcome.record_id} if outcome.record_id else {}
         if outcome.record_id:
             headers["Location"] = f"/v1/determinations/{outcome.record_id}"
@@ -151,8 +153,9 @@ def create_app(settings=None, store=None, checker=None):
         store.migrate()
     checker = checker or Checker(load_library(settings.rules_dir))
     app = FastAPI(title="mtus-checker", version=__version__, docs_url="/docs", redoc_url=None)
+    profile = load_profile(settings.profile) if settings.profile else None  # a bad file stops the start, exit 2
     app.state.service = ServiceState(settings, checker, store, RateLimiter(settings.rate_per_second,
-                                                                          settings.rate_burst))
+                                                                          settings.rate_burst), profile)
     problems.install(app)
 
     @app.middleware("http")

@@ -88,10 +88,10 @@ def determine(state, request, view, caller, body=b""):
     return Outcome(record_id, det, contract)
 
 
-def rendered(outcome, view, fmt):
-    """(bytes, media type) of an outcome in one format."""
+def rendered(outcome, view, fmt, profile=None):
+    """(bytes, media type) of an outcome in one format; a draft letter is filled in from the UR profile."""
     if fmt == "json":
         data = json.dumps(outcome.contract, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     else:
-        data = render(outcome.determination, view, fmt)
+        data = render(outcome.determination, view, fmt, profile=profile if view == "draft" else None)
     return (data if isinstance(data, bytes) else data.encode("utf-8")), MEDIA_TYPES[fmt]

@@ -11,6 +11,7 @@ class Settings:
     contents_key: str | None = None  # set: request contents are stored, encrypted at rest; unset: only their hash
     session_secret: str | None = None  # signs the web page's session cookie; the same for every worker
     rules_dir: str | None = None  # None: the bundled library
+    profile: str | None = None  # the UR organisation's profile (YAML) that fills in the draft letter
     max_body_bytes: int = 1 << 20  # a request's own limit (the input gate's)
     rate_per_second: float = 200.0  # per caller, per worker process
     rate_burst: int = 400

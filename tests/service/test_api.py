@@ -163,3 +163,16 @@ def test_checked_in_openapi_is_current():
     assert current.returncode == 0, current.stderr
     committed = (ROOT / "checker" / "service" / "openapi.json").read_text()
     assert current.stdout == committed, "run `mtus-check serve openapi --out checker/service/openapi.json`"
+
+
+def test_the_operators_profile_fills_in_the_draft(tmp_path, durable):
+    store = Store(f"sqlite:///{tmp_path / 'audit.db'}")
+    store.migrate()
+    profile = ROOT / "examples" / "profiles" / "ur-org.yaml"
+    client = TestClient(create_app(Settings(profile=str(profile)), store=store, checker=durable))
+    key = store.create_api_key("ur-org")
+    body = _json_body(ROOT / "examples" / "requests" / "rfa-complete.yaml")
+    letter = client.post("/v1/draft", content=body, headers={**_auth(key), "Accept": "text/plain"}).text
+    cli = subprocess.run([sys.executable, "-m", "checker", "draft", "examples/requests/rfa-complete.yaml",
+                          "--profile", str(profile)], capture_output=True, text=True, cwd=ROOT).stdout
+    assert letter.startswith("Example Utilization Review, Inc.") and letter == cli
