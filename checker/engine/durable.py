@@ -175,20 +175,17 @@ def _flat_keys(d):
 _instances = itertools.count()
 
 
-def _check_numbers(fact):
+def _check_numbers(value, key="fact"):
     """durable-rules' C parser crashes the process (a segmentation fault) on a number that JSON writes with an
     exponent (1e-05, 1e+16): refuse such a fact instead."""
-    for key, value in fact.items():
-        if isinstance(value, float) and "e" in repr(value):
-            raise EngineError(f"fact {key} has a value the engine cannot read (an exponent)")
-        if isinstance(value, dict):
-            _check_numbers(value)
-        elif isinstance(value, (list, tuple)):
-            for entry in value:
-                if isinstance(entry, dict):
-                    _check_numbers(entry)
-                elif isinstance(entry, float) and "e" in repr(entry):
-                    raise EngineError(f"fact {key} has a value the engine cannot read (an exponent)")
+    if isinstance(value, float) and "e" in repr(value):
+        raise EngineError(f"fact {key} has a value the engine cannot read (an exponent)")
+    if isinstance(value, dict):
+        for name, entry in value.items():
+            _check_numbers(entry, name)
+    elif isinstance(value, (list, tuple)):
+        for entry in value:
+            _check_numbers(entry, key)
 
 
 class DurableEvaluator:

@@ -12,13 +12,14 @@ def _merge(base, extra):
     return out
 
 
-def _shift(node, delta):
+def shift_dates(node, delta):
+    """The same request data with every date moved by `delta`."""
     if isinstance(node, dt.date):
         return node + delta
     if isinstance(node, dict):
-        return {k: _shift(v, delta) for k, v in node.items()}
+        return {k: shift_dates(v, delta) for k, v in node.items()}
     if isinstance(node, list):
-        return [_shift(v, delta) for v in node]
+        return [shift_dates(v, delta) for v in node]
     return node
 
 
@@ -27,7 +28,7 @@ def example_data(topic, example, criterion=None):
     In a later edition's span, the example's own dates move with it, keeping their distance from the review date."""
     fragment = dict(example.request)
     if criterion is not None and criterion.written_for and criterion.effective_from != criterion.written_for:
-        fragment = _shift(fragment, criterion.effective_from - criterion.written_for)
+        fragment = shift_dates(fragment, criterion.effective_from - criterion.written_for)
     item_extra = fragment.pop("item", {})
     item = _merge({"id": "item-1", "category": topic.selectors[0][0], "description": topic.title}, item_extra)
     start = criterion.effective_from if criterion is not None else topic.effective_from

@@ -1,6 +1,5 @@
 """The FastAPI application: the reports over a JSON API, the rule catalog as data, the audit record, health checks
 and the web page. `create_app()` loads and compiles the rule library once (each uvicorn worker calls it)."""
-import copy
 import json
 import logging
 import time
@@ -43,7 +42,7 @@ def _criterion_data(library, crit):
     edition = next((t.edition for t in library.topics if t.id == crit.topic), None)
     return {"id": crit.id, "topic": crit.topic, "title": crit.title, "effect": crit.effect, "edition": edition,
             "citation": crit.citation.as_dict(), "effective_from": crit.effective_from.isoformat(),
-            "effective_to": crit.effective_to.isoformat() if getattr(crit, "effective_to", None) else None,
+            "effective_to": crit.effective_to.isoformat() if crit.effective_to else None,
             "confirmed_by": {"source": crit.confirmed_by.source, "note": crit.confirmed_by.note},
             "remedy": crit.remedy}
 
@@ -53,7 +52,7 @@ def rules_data(library):
     return {
         "version": library.version, "sha256": library.sha256,
         "editions": [{"id": p.id, "label": p.label, "from": p.start.isoformat(),
-                      "to": p.end.isoformat() if getattr(p, "end", None) else None} for p in library.periods],
+                      "to": p.end.isoformat() if p.end else None} for p in library.periods],
         "topics": [{"id": t.id, "title": t.title, "edition": t.edition, "tier": t.tier,
                     "citation": t.citation.as_dict(), "categories": sorted({c for c, _ in t.selectors}),
                     "criteria": [c.id for c in t.criteria]} for t in library.topics],
@@ -113,9 +112,8 @@ def _openapi(app):
     doc = get_openapi(title="mtus-checker", version=__version__, routes=app.routes,
                       description="Checks California workers' compensation treatment requests against MTUS/ODG "
                                   "criteria.")
-    schema = copy.deepcopy(request_json_schema())
-    text = json.dumps(schema).replace("#/$defs/", "#/components/schemas/")
-    schema = json.loads(text)
+    # the request's own schema, its references moved to where OpenAPI keeps schemas (the dump is also the copy)
+    schema = json.loads(json.dumps(request_json_schema()).replace("#/$defs/", "#/components/schemas/"))
     components = doc.setdefault("components", {}).setdefault("schemas", {})
     components.update(schema.pop("$defs", {}))
     components["Request"] = schema

@@ -6,23 +6,13 @@ import datetime as dt
 import pytest
 
 from checker.library.catalog import _probes, coverage, coverage_holes
-from checker.library.examples import example_data
+from checker.library.examples import example_data, shift_dates
 from checker.library.load import load_library
 from checker.request.model import parse_request
 from checker.request.vocabulary import load_vocabulary
 
 LIBRARY = load_library()
 DATES = {"mtus-2009": dt.date(2014, 6, 2), "mtus-2016": dt.date(2017, 3, 1), "mtus-acoem": dt.date(2024, 3, 1)}
-
-
-def _shift(node, delta):
-    if isinstance(node, dt.date):
-        return node + delta
-    if isinstance(node, dict):
-        return {k: _shift(v, delta) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_shift(v, delta) for v in node]
-    return node
 
 
 def _cases():
@@ -53,7 +43,7 @@ def test_no_category_is_hollow_in_a_later_edition():
 def test_every_category_is_decided_under_all_three_editions(durable, label, data):
     base = data["review_date"] if isinstance(data["review_date"], dt.date) else dt.date.fromisoformat(data["review_date"])
     for period, day in DATES.items():
-        moved = _shift(dict(data, review_date=base), day - base)
+        moved = shift_dates(dict(data, review_date=base), day - base)
         det = durable.review(parse_request(moved, label))
         item = det.items[0]
         assert det.edition == period
