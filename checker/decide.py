@@ -1,6 +1,7 @@
 """Decide stage: compose each item's trace into a determination, following the evidence search sequence:
 MTUS topics first; a non-MTUS guideline only where no MTUS topic applies, or where the MTUS topic leaves the
 quantity open (it has quantity caps, none of which applies to the documented diagnoses)."""
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from .library import conditions
@@ -72,16 +73,41 @@ def _quantity_open(topic_results, quantity):
     return False
 
 
+class _Context(Mapping):
+    """A snippet's names: the extra names, then the item's facts, then every other fact field as None. Nothing
+    is copied: a snippet reads a few of the thousands of fields."""
+    __slots__ = ("extra", "values", "fields")
+
+    def __init__(self, extra, values, fields):
+        self.extra, self.values, self.fields = extra, values, fields
+
+    def __getitem__(self, name):
+        if name in self.extra:
+            return self.extra[name]
+        if name in self.values:
+            return self.values[name]
+        if name in self.fields:
+            return None
+        raise KeyError(name)
+
+    def __contains__(self, name):
+        return name in self.extra or name in self.values or name in self.fields
+
+    def __iter__(self):
+        return iter(dict.fromkeys(self.fields) | dict(self.values) | self.extra)
+
+    def __len__(self):
+        return sum(1 for _ in self)
+
+
 def _context(values, item, request, crit=None, supported=None):
-    ctx = dict.fromkeys(fact_fields())
-    ctx.update(values)
-    ctx.update(description=item.description, supported=supported,
-               max=crit.cap.max if crit is not None and crit.cap is not None else None,
-               diagnoses=", ".join(d.text or d.icd10 for d in request.diagnoses),
-               citation_section=crit.citation.section if crit is not None else "",
-               citation_pages=crit.citation.pages if crit is not None else "",
-               at_pages=at_pages(crit.citation.pages) if crit is not None else "")
-    return ctx
+    return _Context(dict(description=item.description, supported=supported,
+                         max=crit.cap.max if crit is not None and crit.cap is not None else None,
+                         diagnoses=", ".join(d.text or d.icd10 for d in request.diagnoses),
+                         citation_section=crit.citation.section if crit is not None else "",
+                         citation_pages=crit.citation.pages if crit is not None else "",
+                         at_pages=at_pages(crit.citation.pages) if crit is not None else ""),
+                    values, fact_fields())
 
 
 def _where(crit, part):
@@ -123,20 +149,33 @@ def _relied_topics(library, trace, quantity):
     return relied, ("mtus" if tiers == {"mtus"} else first if len(tiers) == 1 else "mtus+non_mtus"), tier_reason
 
 
+def _selectors(library):
+    """category -> ((topic, when, ((fact, its description, topic id), ...)), ...): every conditional selector of
+    the library, in library order, with the facts of the library's vocabulary it reads. Computed once per library."""
+    memo = library.memo.get("selectors")
+    # dataclasses.replace(library, topics=...) shares the memo: it is only valid for the topics it was built from
+    if memo is not None and memo[0] is library.topics and memo[1] is library.vocabulary:
+        return memo[2]
+    fields = fact_fields(library.vocabulary)
+    index = {}
+    for topic in library.topics:
+        for category, when in topic.selectors:
+            if when is not None:
+                facts = tuple((fact, fields[fact][1], topic.id) for fact in conditions.facts_used(when)
+                              if fact in fields)
+                index.setdefault(category, []).append((topic, when, facts))
+    index = {category: tuple(entries) for category, entries in index.items()}
+    library.memo["selectors"] = (library.topics, library.vocabulary, index)
+    return index
+
+
 def _would_change(library, request, item, trace):
     """Facts the item lacks that decide whether a topic of its category applies on the review date (a topic for
     the lumbar spine cannot apply to an item whose body region is not stated): the answer may change with them."""
-    fields = fact_fields(library.vocabulary)
     out = []
-    for topic in library.topics:
-        if not topic.in_force(request.review_date):
-            continue
-        for category, when in topic.selectors:
-            if category != item.category or when is None or conditions.evaluate(when, trace.facts) is not None:
-                continue
-            for fact in conditions.facts_used(when):
-                if fact not in trace.facts and fact in fields:
-                    out.append((fact, fields[fact][1], topic.id))
+    for topic, when, facts in _selectors(library).get(item.category, ()):
+        if topic.in_force(request.review_date) and conditions.evaluate(when, trace.facts) is None:
+            out.extend(f for f in facts if f[0] not in trace.facts)
     return tuple(dict.fromkeys(out))
 
 

@@ -19,6 +19,7 @@ import itertools
 import json
 import threading
 
+import durable_rules_engine as _engine
 from durable import engine as _durable
 
 from ..library.conditions import All, Leaf, Not
@@ -175,49 +176,74 @@ def _flat_keys(d):
 _instances = itertools.count()
 
 
-def _check_numbers(value, key="fact"):
+def _check_numbers(value, name="fact"):
     """durable-rules' C parser crashes the process (a segmentation fault) on a number that JSON writes with an
-    exponent (1e-05, 1e+16): refuse such a fact instead."""
-    if isinstance(value, float) and "e" in repr(value):
-        raise EngineError(f"fact {key} has a value the engine cannot read (an exponent)")
-    if isinstance(value, dict):
-        for name, entry in value.items():
-            _check_numbers(entry, name)
-    elif isinstance(value, (list, tuple)):
+    exponent (1e-05, 1e+16): refuse such a fact instead. (type() tests: this runs over every fact of every item.)"""
+    kind = type(value)
+    if kind is float:
+        if "e" in repr(value):
+            raise EngineError(f"fact {name} has a value the engine cannot read (an exponent)")
+    elif kind is dict:
+        for key, entry in value.items():
+            if type(entry) in _CONTAINERS:
+                _check_numbers(entry, key)
+    elif kind is list or kind is tuple:
         for entry in value:
-            _check_numbers(entry, key)
+            _check_numbers(entry, name)
+
+
+_CONTAINERS = frozenset({float, dict, list, tuple})
 
 
 class DurableEvaluator:
-    """Registers a compiled plan with durable-rules once; `evaluate` returns the set of (kind, key, item key)."""
+    """Compiles a plan into durable-rules rulesets, one category at a time when first needed (`register` does them
+    all at once, for a long-lived worker); `evaluate` returns the set of (kind, key, item key)."""
 
     def __init__(self, plan):
         self.plan = plan
         self._lock = threading.Lock()
         self._sids = itertools.count()
-        self._hits = {}
-        self._seen = {}
+        self._live = set()
         self._host = _SyncHost()
-        self._names = {}
+        self._tag = hashlib.sha256(plan.library.sha256.encode()).hexdigest()[:8] + f"_{next(_instances)}"
+        self._names = {}  # category -> its ruleset names, once registered
         self._composite = {}
-        self.matching_bound = []  # per ruleset: the most of its patterns one fact can match
-        self._chunk_fields = []  # per ruleset, in registration order: the fields its patterns read
+        self._rules = {}  # ruleset name -> {rule name: the (kind, key) pairs its matches record}
+        self._handles = {}  # ruleset name -> durable-rules' handle
+        self.matching_bound = []  # per registered ruleset: the most of its patterns one fact can match
         self._fields_of = {}  # ruleset name -> the fields its facts carry
-        tag = hashlib.sha256(plan.library.sha256.encode()).hexdigest()[:8] + f"_{next(_instances)}"
+        self.rule_count = 0
+
+    def register(self, categories=None):
+        """Register the rulesets of these categories (every category of the plan when None) not yet registered."""
+        with self._lock:
+            self._register(self.plan.by_category if categories is None else categories)
+
+    def _register(self, categories):
         rulesets = {}
-        for category, checks in plan.by_category.items():
+        for category in categories:
+            if category in self._names or category not in self.plan.by_category:
+                continue
             names = []
-            first = len(self._chunk_fields)
-            for n, rules in enumerate(self._rulesets(category, checks)):
-                names.append(f"{category}_{tag}_{n}")
-                rulesets[names[-1]] = rules
-                self._fields_of[names[-1]] = frozenset(self._chunk_fields[first + n])
+            for n, (rules, fields, bound) in enumerate(self._rulesets(category, self.plan.by_category[category])):
+                name = f"{category}_{self._tag}_{n}"
+                names.append(name)
+                self._rules[name] = {rule: keys for rule, (_, keys) in rules.items()}
+                self._fields_of[name] = frozenset(fields)
+                self.matching_bound.append(bound)
+                run = {"__sink__": _noop}
+                rulesets[name] = {rule: dict(spec, run=run.get(rule, _noop)) for rule, (spec, _) in rules.items()}
+                self.rule_count += len(rules)
             self._names[category] = tuple(names)
-        self.rule_count = sum(len(r) for r in rulesets.values())
-        self._host.set_rulesets(rulesets)
+        if rulesets:
+            self._host.set_rulesets(rulesets)
+            for name in rulesets:
+                self._handles[name] = self._host.get_ruleset(name)._handle
 
     def _rulesets(self, category, checks):
-        """The category's rules, in as few rulesets as keep at most MAX_MATCHING of them able to match one fact."""
+        """The category's rulesets as (rules, the fields their patterns read, the most patterns one fact can match),
+        in as few rulesets as keep at most MAX_MATCHING of them able to match one fact. A rule is
+        (its durable definition, the (kind, key) pairs its matches record)."""
         by_pattern, spans, slots = {}, {}, {}
         composite = []  # (kind, key, tree of piece patterns): checks too large for one pattern
         for check in checks:
@@ -235,17 +261,17 @@ class DurableEvaluator:
         self._composite[category] = tuple(composite)
         out = []
         for chunk in _chunks(sorted(by_pattern), spans, slots):
-            self._chunk_fields.append(set().union(*(_pattern_fields(json.loads(p)) for p in chunk)) | {"category", "review_day"})
+            fields = set().union(*(_pattern_fields(json.loads(p)) for p in chunk)) | {"category", "review_day"}
             covered = {}
             for pattern in chunk:
                 covered.setdefault(slots[pattern], []).append(spans[pattern])
-            self.matching_bound.append(_overlap(
+            bound = _overlap(
                 (min(a for a, _ in v), None if any(b is None for _, b in v) else max(b for _, b in v))
-                for v in covered.values()))
-            rules = {f"r{n}": {"all": [{"m": json.loads(p)}], "cap": CAP, "run": self._recorder(tuple(by_pattern[p]))}
+                for v in covered.values())
+            rules = {f"r{n}": ({"all": [{"m": json.loads(p)}], "cap": CAP}, tuple(by_pattern[p]))
                      for n, p in enumerate(chunk)}
-            rules["__sink__"] = {"all": [{"m": {"$ex": {"kind": 1}}}], "pri": CAP, "cap": CAP, "run": self._sink}
-            out.append(rules)
+            rules["__sink__"] = ({"all": [{"m": {"$ex": {"kind": 1}}}], "pri": CAP, "cap": CAP}, ())
+            out.append((rules, fields, bound))
         return out
 
     def _keyed(self, tree, category, check, by_pattern, spans, slots):
@@ -259,16 +285,6 @@ class DurableEvaluator:
         slots.setdefault(key, key)
         return ("leaf", key)
 
-    def _recorder(self, keys):
-        def action(c):  # exactly one parameter: two would make durable treat it as asynchronous
-            hits = self._hits[c.s.sid]
-            for match in c.m:
-                hits.update((kind, key, match.id) for kind, key in keys)
-        return action
-
-    def _sink(self, c):
-        self._seen[c.s.sid] = self._seen.get(c.s.sid, 0) + len(c.m)
-
     def evaluate(self, request_facts):
         hits = set()
         batches = {}
@@ -277,22 +293,32 @@ class DurableEvaluator:
             if item.key in ids:
                 raise EngineError(f"duplicate item id {item.key!r}")
             ids.add(item.key)
-            if item.values["category"] in self._names:
+            if item.values["category"] in self.plan.by_category:
                 batches.setdefault(item.values["category"], []).append(item)
+        missing = [c for c in batches if c not in self._names]
+        if missing:
+            self.register(missing)
         for category, items in sorted(batches.items()):
+            nested = set()
+            for item in items:  # once per item: every fact sent is a part of its values
+                _check_numbers(item.values)
+                if any(isinstance(v, dict) for v in item.values.values()):
+                    nested.add(item.key)
             found = set()
             for name in self._names[category]:
                 # each ruleset gets the facts with only the fields its patterns read: far from the engine's limit on
                 # properties per fact, and faster
                 fields = self._fields_of[name]
-                facts = [dict({k: v for k, v in item.values.items() if k in fields}, kind="item", id=item.key)
-                         for item in items]
-                for fact in facts:
-                    _check_numbers(fact)
-                    if _flat_keys(fact) > MAX_FACT_KEYS:
-                        raise EngineError(f"item {fact['id']!r} has more than {MAX_FACT_KEYS} facts")
+                facts = []
+                for item in items:
+                    values = item.values
+                    fact = {k: values[k] for k in fields if k in values} if len(fields) < len(values) else \
+                        {k: v for k, v in values.items() if k in fields}
+                    fact["kind"], fact["id"] = "item", item.key
+                    if len(fact) > MAX_FACT_KEYS or item.key in nested and _flat_keys(fact) > MAX_FACT_KEYS:
+                        raise EngineError(f"item {item.key!r} has more than {MAX_FACT_KEYS} facts")
+                    facts.append(fact)
                 found |= self._assert(name, facts)
-            facts = [{"id": item.key} for item in items]
             pieces = {}
             for kind, key, item in found:
                 if kind == "piece":
@@ -300,23 +326,39 @@ class DurableEvaluator:
                 else:
                     hits.add((kind, key, item))
             for kind, key, tree in self._composite.get(category, ()):
-                for fact in facts:
-                    if _holds(tree, pieces.get(fact["id"], ())):
-                        hits.add((kind, key, fact["id"]))
+                for item in items:
+                    if _holds(tree, pieces.get(item.key, ())):
+                        hits.add((kind, key, item.key))
         return hits
 
     def _assert(self, name, facts):
+        """Assert one session's facts and run its actions straight through durable-rules' C interface (the
+        Host's per-action closures, timers and state copies cost more than the matching)."""
+        handle, rules = self._handles[name], self._rules[name]
         with self._lock:
             sid = f"s{next(self._sids)}"
-            self._hits[sid] = set()
-            ok = False
+            self._live.add(sid)
+            hits, seen, ok = set(), 0, False
             try:
-                state = self._host.assert_facts(name, [dict(f, sid=sid) for f in facts])
-                if state and "exception" in state:
-                    raise EngineError("a rule action failed inside durable-rules")
-                if self._seen.get(sid, 0) != len(facts):
-                    raise EngineError(f"durable-rules processed {self._seen.get(sid, 0)} of {len(facts)} facts")
-                hits = self._hits[sid]
+                for fact in facts:
+                    fact["sid"] = sid
+                code, state_handle = _engine.assert_facts(handle, json.dumps(facts, ensure_ascii=False))
+                if code in (1, 2):  # not handled / already observed: the sink rule makes either a failure
+                    raise EngineError(f"durable-rules refused the batch (code {code})")
+                started = _engine.start_action_for_state(handle, state_handle if code != 3 else 0)
+                state, message = started if started else (None, None)
+                while message:
+                    for rule, matches in json.loads(message).items():
+                        matches = [matches] if isinstance(matches, dict) else matches
+                        ids = [(m["m"] if len(m) == 1 and "m" in m else m)["id"] for m in matches]
+                        if rule == "__sink__":
+                            seen += len(ids)
+                        else:
+                            hits.update((kind, key, i) for kind, key in rules[rule] for i in ids)
+                    _engine.update_state(handle, state)
+                    message = _engine.complete_and_start_action(handle, state_handle)
+                if seen != len(facts):
+                    raise EngineError(f"durable-rules processed {seen} of {len(facts)} facts")
                 ok = True
             finally:
                 if not ok:
@@ -324,14 +366,17 @@ class DurableEvaluator:
                         self._host.assert_fact(name, {"sid": sid, "kind": "__reset__", "id": "__reset__"})
                     except Exception:  # the session is being discarded either way
                         pass
-                self._hits.pop(sid, None)
-                self._seen.pop(sid, None)
+                self._live.discard(sid)
                 try:
-                    self._host.delete_state(name, sid)
+                    _engine.delete_state(handle, sid)
                 except Exception:
                     pass
         return hits
 
     def live_sessions(self):
         """Sessions not yet deleted (always 0 between evaluations)."""
-        return len(self._hits)
+        return len(self._live)
+
+
+def _noop(c):  # the Host needs an action per rule; evaluation runs the rules' matches itself (see _assert)
+    pass

@@ -240,6 +240,7 @@ class Library:
     periods: tuple = ()
     editions: tuple = ()
     vocabulary: object = field(default=None, compare=False, repr=False)  # the library's own (rules/vocabulary/)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # per-library precomputed indexes
 
     def period_for(self, day):
         """The MTUS period governing a review date, or None before the first."""

@@ -1,8 +1,10 @@
 """Jinja snippets from the rule library (rationale sentences, remedies, statements), rendered in a sandbox
 with strict undefined variables. lint checks every variable against the facts and the names below."""
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 
-from jinja2 import StrictUndefined, meta
+from jinja2 import StrictUndefined, meta, nodes
 
 from .sandbox import BoundedEnvironment, TemplateLimit, guarded, render_bounded
 
@@ -36,8 +38,43 @@ def environment():
 
 
 @lru_cache(maxsize=4096)
-def _template(source):
-    return environment().from_string(source)
+def _compiled(source):
+    """A snippet's template, the names it may read from its context (sorted), and whether its text depends on
+    their values only (it uses neither `lipsum` nor the `random` filter)."""
+    env = environment()
+    if isinstance(source, str):
+        ast = env.parse(source)
+        template = env.from_string(ast)  # what from_string(source) compiles, parsed once
+    else:  # not a snippet: Jinja fails on it as before
+        template, ast = env.from_string(source), source
+    # find_undeclared_variables leaves out the globals (range, dict...), which a context value would shadow
+    loaded = {n.name for n in ast.find_all(nodes.Name)}
+    names = tuple(sorted(meta.find_undeclared_variables(ast) | loaded))
+    pure = "lipsum" not in loaded and not any(f.name == "random" for f in ast.find_all(nodes.Filter)) and not any(
+        c.value == "random" for c in ast.find_all(nodes.Const))  # xs|map('random') applies it too
+    return template, names, pure
+
+
+_MISSING = object()  # a name the context does not have (StrictUndefined raises on it)
+_PLAIN = frozenset({str, int, bool, type(None), type(_MISSING)})
+_RENDERED = OrderedDict()  # (source, values key) -> rendered text, least recently used first
+_RENDERED_MAX = 16_384
+_RENDERED_LOCK = threading.Lock()
+
+
+def _values_key(values):
+    """A hashable key telling apart every two value tuples that may render differently (1, 1.0 and True;
+    0.0 and -0.0), or None when a value is not a plain immutable one."""
+    key = []
+    for value in values:
+        kind = type(value)
+        if kind is float:
+            key.append((kind, repr(value)))
+        elif kind in _PLAIN:
+            key.append((kind, value))
+        else:
+            return None
+    return tuple(key)
 
 
 class SnippetError(RuntimeError):
@@ -45,9 +82,28 @@ class SnippetError(RuntimeError):
 
 
 def render(source, context, where="rule library template"):
-    """Render a snippet; whitespace is collapsed to single spaces."""
+    """Render a snippet; whitespace is collapsed to single spaces. `context` is any mapping with `in` and `[]`:
+    only the names the snippet reads are taken from it. Rendered text is memoized by source and those values."""
     try:
-        return " ".join(render_bounded(_template(source), context, SECONDS, MAX_OUTPUT).split())
+        if isinstance(source, str) and "{" not in source and len(source) <= MAX_OUTPUT:
+            return " ".join(source.split())  # plain text: Jinja would return it as written
+        template, names, pure = _compiled(source)
+        values = tuple(context[n] if n in context else _MISSING for n in names)
+        key = (source, _values_key(values)) if pure else (source, None)
+        if key[1] is not None:
+            with _RENDERED_LOCK:
+                text = _RENDERED.get(key)
+                if text is not None:
+                    _RENDERED.move_to_end(key)
+                    return text
+        used = {n: v for n, v in zip(names, values) if v is not _MISSING}
+        text = " ".join(render_bounded(template, used, SECONDS, MAX_OUTPUT).split())
+        if key[1] is not None:
+            with _RENDERED_LOCK:
+                _RENDERED[key] = text
+                if len(_RENDERED) > _RENDERED_MAX:
+                    _RENDERED.popitem(last=False)
+        return text
     except TemplateLimit as exc:
         raise SnippetError(f"{where}: template failed: {exc}") from None
     except Exception as exc:  # the rule library's bug: name the rule (the message could quote request text)

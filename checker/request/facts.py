@@ -3,6 +3,7 @@
 A fact holds only documented values: a field that is not documented is absent, which the engine and the
 reference evaluator both read as "not documented" (neither met nor unmet)."""
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from .formulary import lookup as formulary_lookup
@@ -153,26 +154,26 @@ def _tri_any(flags):
     return None
 
 
-def _counts(request, region, vocab):
+def _exam_by_tag(request, region, vocab):
+    """tag -> the exam findings with that tag bearing on the region (recorded for it or for no region), tags
+    sorted."""
+    relevant = [f for f in request.exam if f.region is None or vocab.same_nerves(region, f.region)]
+    return {tag: [f for f in relevant if f.finding in names] for tag, names in vocab.tagged_findings().items()}
+
+
+def _counts(request, region, vocab, exam):
     """exam_count_<tag> and course_count_<category> (the `count` condition form reads them). A count over findings
     none of which is recorded, or over a treatment history that is not documented, is unknown, not zero."""
-    out = {}
-    for tag in vocab.finding_tags():
-        names = vocab.findings_tagged(tag)
-        found = [f for f in request.exam if f.finding in names and (f.region is None or vocab.same_nerves(region, f.region))]
-        if found:
-            out[f"exam_count_{tag}"] = len({f.finding for f in found if f.result == "positive"})
+    out = {f"exam_count_{tag}": len({f.finding for f in found if f.result == "positive"})
+           for tag, found in exam.items() if found}
     if request.treatment_history is not None:
-        for category in vocab.categories:
-            out[f"course_count_{category}"] = sum(
-                1 for c in request.treatment_history if c.modality == category
-                and (region in (None, "multiple") or c.body_region in (None, "multiple", region)))
+        courses = Counter(c.modality for c in request.treatment_history
+                          if region in (None, "multiple") or c.body_region in (None, "multiple", region))
+        out.update({f"course_count_{category}": courses.get(category, 0) for category in vocab.categories})
     return out
 
 
-def _exam(request, region, vocab, names):
-    findings = [f for f in request.exam if f.finding in names
-                and (f.region is None or vocab.same_nerves(region, f.region))]
+def _exam(findings):
     return _tri_any(f.result == "positive" for f in findings)
 
 
@@ -435,10 +436,11 @@ def _item_facts(item, region, request, vocab, common, warnings, by_id):
         suspected.update(found)
     if request.diagnoses or item.rule_out:
         values.update({f"suspected_{g}": g in suspected for g in vocab.dx_groups})
-    values["radiculopathy_on_exam"] = _exam(request, region, vocab, vocab.findings_tagged("radicular"))
-    for tag in vocab.finding_tags():
-        values[f"exam_{tag}"] = _exam(request, region, vocab, vocab.findings_tagged(tag))
-    values.update(_counts(request, region, vocab))
+    exam = _exam_by_tag(request, region, vocab)
+    values["radiculopathy_on_exam"] = _exam(exam.get("radicular", ()))
+    for tag, found in exam.items():
+        values[f"exam_{tag}"] = _exam(found)
+    values.update(_counts(request, region, vocab, exam))
     values["imaging_corroborates"] = _corroboration(request, region, vocab)
     values["imaging_level_match"] = _level_match(request, region, levels)
     if values["category_kind"] in ("imaging", "diagnostic"):

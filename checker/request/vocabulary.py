@@ -42,8 +42,6 @@ class Vocabulary:
         known = self.memo.get(("dx", text, icd10))
         if known is not None:
             return list(known)
-        if len(self.memo) > 10_000:  # a memo per request's wordings, not a store of every one ever seen
-            self.memo.clear()
         code = (icd10 or "").upper().replace(" ", "")
         words = (text or "").lower()
         found = set()
@@ -52,30 +50,56 @@ class Vocabulary:
                 found.add(group)
             elif words and spec["any"] is not None and spec["any"].search(words):
                 found.add(group)
-        self.memo[("dx", text, icd10)] = tuple(sorted(found))
+        self._remember(("dx", text, icd10), tuple(sorted(found)))
         return sorted(found)
+
+    def _remember(self, key, value):
+        """Store a result in the memo, emptying it first when full: a memo per request's wordings, not a store
+        of every one ever seen (what the memo held is recomputed on demand)."""
+        if len(self.memo) > 10_000:
+            self.memo.clear()
+        self.memo[key] = value
+        return value
+
+    def _drug_names(self):
+        """(padded name, len(name), key, spec) for every drug name, drugs in key order."""
+        names = self.memo.get("drug_names")
+        if names is None:
+            names = self._remember("drug_names", tuple((f" {n} ", len(n), key, spec)
+                                                       for key, spec in sorted(self.drugs.items())
+                                                       for n in spec["names"]))
+        return names
 
     def drug(self, name):
         """(key, spec) of a drug named as letters write it ('Norco 5/325mg'), or (None, None) when unknown."""
+        known = self.memo.get(("drug", name))
+        if known is not None:
+            return known
         lowered = f" {re.sub(r'[^a-z0-9]+', ' ', (name or '').lower())} "
-        matches = [(len(n), key, spec) for key, spec in sorted(self.drugs.items()) for n in spec["names"]
-                   if f" {n} " in lowered]
+        matches = [(size, key, spec) for padded, size, key, spec in self._drug_names() if padded in lowered]
         # a combination partner (acetaminophen in hydrocodone/acetaminophen) gives way to the other drug;
         # otherwise the longest matching name wins ("lidocaine patch" over "lidocaine")
         main = [m for m in matches if not m[2].get("partner")] or matches
         best = max(main, key=lambda m: (m[0], m[1]), default=(0, None, None))
-        return best[1], best[2]
+        return self._remember(("drug", name), (best[1], best[2]))
 
     def drug_keys(self, name):
         """Every drug of the vocabulary named in the text ('Hydrocodone/Acetaminophen' names two)."""
-        lowered = f" {re.sub(r'[^a-z0-9]+', ' ', (name or '').lower())} "
-        return {key for key, spec in self.drugs.items() if any(f" {n} " in lowered for n in spec["names"])}
+        known = self.memo.get(("drug_keys", name))
+        if known is None:
+            lowered = f" {re.sub(r'[^a-z0-9]+', ' ', (name or '').lower())} "
+            known = self._remember(("drug_keys", name),
+                                   frozenset(key for padded, _, key, _ in self._drug_names() if padded in lowered))
+        return set(known)
 
     def drug_class(self, name):
         return (self.drug(name)[1] or {}).get("class")
 
     def drug_classes(self):
-        return sorted({spec["class"] for spec in self.drugs.values()})
+        classes = self.memo.get("drug_classes")
+        if classes is None:
+            classes = self._remember("drug_classes", tuple(sorted({spec["class"] for spec in self.drugs.values()})))
+        return list(classes)
 
     def study_categories(self):
         """Categories that are imaging or electrodiagnostic studies (what an imaging record's modality may be)."""
@@ -83,10 +107,20 @@ class Vocabulary:
 
     def finding_tags(self):
         """Every tag of the exam findings, sorted (each is a fact exam_<tag>)."""
-        return sorted({t for spec in (self.exam_findings or {}).values() for t in spec.get("tags", ())})
+        return list(self.tagged_findings())
 
     def findings_tagged(self, tag):
-        return frozenset(f for f, spec in (self.exam_findings or {}).items() if tag in spec.get("tags", ()))
+        return self.tagged_findings().get(tag, frozenset())
+
+    def tagged_findings(self):
+        """tag -> frozenset of the findings with that tag, tags sorted. Shared: not to be changed."""
+        tagged = self.memo.get("tagged_findings")
+        if tagged is None:
+            findings = self.exam_findings or {}
+            tags = sorted({t for spec in findings.values() for t in spec.get("tags", ())})
+            tagged = self._remember("tagged_findings", {
+                tag: frozenset(f for f, spec in findings.items() if tag in spec.get("tags", ())) for tag in tags})
+        return tagged
 
     def category_kind(self, category):
         spec = self.categories.get(category)

@@ -76,6 +76,7 @@ def test_duplicate_fact_ids_are_rejected_not_silently_dropped(durable):
 
 def test_oversized_fact_is_rejected_before_the_engine(durable, monkeypatch):
     values = {"category": "transportation", "review_day": 16000, **{f"x{i}": i for i in range(300)}}
+    durable.evaluator.register()
     names = durable.evaluator._names["transportation"]
     monkeypatch.setattr(durable.evaluator, "_fields_of", {**durable.evaluator._fields_of, **{n: set(values) for n in names}})
     with pytest.raises(EngineError, match="more than"):
@@ -85,6 +86,7 @@ def test_oversized_fact_is_rejected_before_the_engine(durable, monkeypatch):
 def test_facts_are_sent_with_only_the_fields_rules_read(durable):
     """Each ruleset gets only the fields its own patterns read: every one far under the engine's limit."""
     from checker.engine.durable import MAX_FACT_KEYS
+    durable.evaluator.register()
     fields = durable.evaluator._fields_of
     transport = set().union(*(fields[n] for n in durable.evaluator._names["transportation"]))
     assert {"category", "review_day", "doc_condition_precludes_ordinary_transport"} <= transport
@@ -126,6 +128,16 @@ def test_negation_is_pushed_to_the_leaves():
         {"$and": [{"$neq": {"clinical_course": "stable"}}, {"$neq": {"clinical_course": "improving"}}]}]}
 
 
+def test_rulesets_are_registered_only_for_the_categories_evaluated(library):
+    evaluator = DurableEvaluator(compile_plan(library))
+    assert evaluator.rule_count == 0
+    facts = derive(load_request(SEEDS[0]))
+    evaluator.evaluate(facts)
+    assert set(evaluator._names) == {item.values["category"] for item in facts.items}
+    evaluator.register()
+    assert set(evaluator._names) == set(evaluator.plan.by_category)
+
+
 def test_a_fresh_evaluator_per_library_can_coexist(library):
     # Two evaluators in one process register differently named rulesets.
     other = DurableEvaluator(compile_plan(library))
@@ -135,6 +147,7 @@ def test_a_fresh_evaluator_per_library_can_coexist(library):
 
 def test_every_compiled_pattern_starts_with_a_positive_kind_test(durable):
     # A pattern of only $nex matches durable's own state fact and never returns (a lone negation loops).
+    durable.evaluator.register()
     for name, ruleset in durable.evaluator._host._ruleset_directory.items():
         for rule in ruleset.get_definition().values():
             pattern = rule["all"][0]["m"]
@@ -177,6 +190,7 @@ def test_no_ruleset_can_match_more_patterns_than_durable_rules_allows(durable):
     """durable-rules fails a batch (error 303) when more than about 64 patterns of one ruleset match one fact; the
     evaluator splits a category's rules so that no fact can match more than MAX_MATCHING of them."""
     from checker.engine.durable import MAX_MATCHING
+    durable.evaluator.register()
     bounds = durable.evaluator.matching_bound
     assert bounds and max(bounds) <= MAX_MATCHING
     assert sum(len(names) for names in durable.evaluator._names.values()) > len(durable.evaluator._names)  # some split
