@@ -5,7 +5,7 @@ from dataclasses import replace
 from .decide import decide
 from .engine.reference import ReferenceEvaluator
 from .engine.trace import build_trace
-from .library.load import load_library
+from .library.cache import cached_library
 from .library.plan import compile_plan
 from .request.facts import derive
 from .request.model import with_review_date
@@ -15,7 +15,7 @@ class Checker:
     """A loaded, compiled rule library with an evaluator ('durable' by default, or 'reference')."""
 
     def __init__(self, library=None, evaluator="durable"):
-        self.library = library or load_library()
+        self.library = library or cached_library()
         self.plan = compile_plan(self.library)
         if evaluator == "durable":
             from .engine.durable import DurableEvaluator

@@ -30,10 +30,11 @@ def warn(warnings):
 
 
 def library_or_exit(rules_dir):
-    """The rule library, or its errors and exit 2 when it is broken."""
-    from ..library.load import load_library
+    """The rule library (from the cache when it holds this very library), or its errors and exit 2 when it is
+    broken."""
+    from ..library.cache import cached_library
     try:
-        return load_library(rules_dir)
+        return cached_library(rules_dir)
     except InputError as exc:
         fail(exc)
 
