@@ -1,7 +1,12 @@
 """Shared fixtures: the rule library and both evaluators are built once per test session."""
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# the library cache of the tests (and of the commands they run) is their own, never the user's ~/.cache
+os.environ["MTUS_CACHE_DIR"] = tempfile.mkdtemp(prefix="mtus-test-cache-")
 
 from checker.library.load import load_library
 from checker.pipeline import Checker

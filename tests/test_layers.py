@@ -15,7 +15,7 @@ STAGES = {
     "decide": 4, "pipeline": 4, "rules_test": 4,
     "render": 5,
     "letters": 6,
-    "regress": 7,
+    "regress": 7, "batch": 7,
     "service": 8,
     "cli": 9, "__main__": 9,
 }

@@ -27,16 +27,17 @@ def _where(exc):
 
 class _Main(click.Group):
     def main(self, *args, **kwargs):
-        from ..letters import LetterError
         try:
             return super().main(*args, **kwargs)
         except InputError as exc:  # bad input no command caught itself (a refused --out, say)
             click.echo(f"error: {exc.one_line()}", err=True)
             sys.exit(2)
-        except LetterError as exc:
-            click.echo(f"error: {InputError(exc.file, exc.message).one_line()}", err=True)
-            sys.exit(2)
-        except Exception as exc:  # the message may hold input text: the type and the place only
+        except Exception as exc:
+            letters = sys.modules.get("checker.letters")  # only a command that imported it can raise its error
+            if letters is not None and isinstance(exc, letters.LetterError):
+                click.echo(f"error: {InputError(exc.file, exc.message).one_line()}", err=True)
+                sys.exit(2)
+            # the message may hold input text: the type and the place only
             if os.environ.get("MTUS_CHECK_DEBUG"):
                 traceback.print_exc()
             click.echo(f"internal error: {exc.__class__.__name__}{_where(exc)} (set MTUS_CHECK_DEBUG=1 for the "

@@ -135,13 +135,13 @@ def _pattern_fields(node):
     return set()
 
 
-def _chunks(patterns, spans, slots):
+def _chunks(patterns, spans, slots, reads_of):
     """Patterns in groups that no fact can match more than MAX_MATCHING of (patterns of disjoint date spans, and a
     criterion's met and unmet, never match together), and that read at most MAX_FACT_KEYS fields between them
     (a fact sent to a ruleset carries only the fields its patterns read)."""
     groups, members, covered, fields = [], [], {}, set()  # covered: slot -> the date span its patterns cover
     for pattern in patterns:
-        reads = _pattern_fields(json.loads(pattern))
+        reads = reads_of[pattern]
         slot, (a, b) = slots[pattern], spans[pattern]
         trial = dict(covered)
         if slot in trial:
@@ -193,6 +193,17 @@ def _check_numbers(value, name="fact"):
 
 
 _CONTAINERS = frozenset({float, dict, list, tuple})
+
+
+def _scan(values):
+    """_check_numbers over an item's values; whether any value is a mapping (its keys count towards the limit)."""
+    nested = False
+    for key, value in values.items():
+        kind = type(value)
+        if kind in _CONTAINERS:
+            _check_numbers(value, key)
+            nested = nested or kind is dict
+    return nested
 
 
 class DurableEvaluator:
@@ -260,15 +271,17 @@ class DurableEvaluator:
             composite.append((check.kind, check.key, tree))
         self._composite[category] = tuple(composite)
         out = []
-        for chunk in _chunks(sorted(by_pattern), spans, slots):
-            fields = set().union(*(_pattern_fields(json.loads(p)) for p in chunk)) | {"category", "review_day"}
+        parsed = {p: json.loads(p) for p in by_pattern}
+        reads_of = {p: _pattern_fields(parsed[p]) for p in by_pattern}
+        for chunk in _chunks(sorted(by_pattern), spans, slots, reads_of):
+            fields = set().union(*(reads_of[p] for p in chunk)) | {"category", "review_day"}
             covered = {}
             for pattern in chunk:
                 covered.setdefault(slots[pattern], []).append(spans[pattern])
             bound = _overlap(
                 (min(a for a, _ in v), None if any(b is None for _, b in v) else max(b for _, b in v))
                 for v in covered.values())
-            rules = {f"r{n}": ({"all": [{"m": json.loads(p)}], "cap": CAP}, tuple(by_pattern[p]))
+            rules = {f"r{n}": ({"all": [{"m": parsed[p]}], "cap": CAP}, tuple(by_pattern[p]))
                      for n, p in enumerate(chunk)}
             rules["__sink__"] = ({"all": [{"m": {"$ex": {"kind": 1}}}], "pri": CAP, "cap": CAP}, ())
             out.append((rules, fields, bound))
@@ -299,11 +312,7 @@ class DurableEvaluator:
         if missing:
             self.register(missing)
         for category, items in sorted(batches.items()):
-            nested = set()
-            for item in items:  # once per item: every fact sent is a part of its values
-                _check_numbers(item.values)
-                if any(isinstance(v, dict) for v in item.values.values()):
-                    nested.add(item.key)
+            nested = {item.key for item in items if _scan(item.values)}  # once per item: each fact is a part of it
             found = set()
             for name in self._names[category]:
                 # each ruleset gets the facts with only the fields its patterns read: far from the engine's limit on

@@ -158,9 +158,9 @@ _WORKER = {}
 
 
 def _init_worker(rules):
-    from ..library.load import load_library
+    from ..library.cache import cached_library
     from ..pipeline import Checker
-    _WORKER["checker"] = Checker(load_library(rules))
+    _WORKER["checker"] = Checker(cached_library(rules))
 
 
 def _work(path):

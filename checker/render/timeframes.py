@@ -18,13 +18,13 @@ review_date, and nothing reads the clock.
 import datetime as dt
 from functools import lru_cache
 
-import holidays
 
 CUTOFF = dt.time(17, 30)  # 5:30 PM Pacific Time
 
 
 @lru_cache(maxsize=64)
 def _holidays(year):
+    import holidays  # only a letter with a receipt date needs the calendar (and it costs start-up time)
     return holidays.country_holidays("US", subdiv="CA", years=year)
 
 

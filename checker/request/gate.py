@@ -157,26 +157,29 @@ def check_tree(data, file, limits, positions=None):
     while todo:
         path, node, depth = todo.pop()
         nodes += 1
-        line = positions.line_of(path) if positions is not None else None
-        if nodes > limits.max_nodes:
-            raise _fail(file, limits, f"more than {limits.max_nodes:,} values", line)
-        if depth > limits.max_depth:
-            raise _fail(file, limits, f"nested deeper than {limits.max_depth} levels", line)
-        if isinstance(node, str):
-            if len(node) > limits.max_string:
-                raise _fail(file, limits, f"a value is longer than {limits.max_string:,} characters", line)
-        elif isinstance(node, (int, float)):
-            check_number(node, file, limits, line)
-            if isinstance(node, float) and node != 0 and abs(node) < MIN_FRACTION:
-                raise InputError(file, f"a number closer to zero than {MIN_FRACTION} is not a clinical quantity",
-                                 field=field_path(path), line=line)
-        elif isinstance(node, (dict, list, tuple)):
-            if len(node) > limits.max_items:
-                raise _fail(file, limits, f"a list or mapping has more than {limits.max_items:,} entries", line)
-            if isinstance(node, dict):
-                for key, value in node.items():
-                    if not isinstance(key, str) or len(key) > limits.max_string:
-                        raise _fail(file, limits, "mapping keys must be short text", line)
-                    todo.append((path + (key,), value, depth + 1))
-            else:
-                todo.extend((path + (i,), value, depth + 1) for i, value in enumerate(node))
+        try:
+            if nodes > limits.max_nodes:
+                raise _fail(file, limits, f"more than {limits.max_nodes:,} values")
+            if depth > limits.max_depth:
+                raise _fail(file, limits, f"nested deeper than {limits.max_depth} levels")
+            if isinstance(node, str):
+                if len(node) > limits.max_string:
+                    raise _fail(file, limits, f"a value is longer than {limits.max_string:,} characters")
+            elif isinstance(node, (int, float)):
+                check_number(node, file, limits)
+                if isinstance(node, float) and node != 0 and abs(node) < MIN_FRACTION:
+                    raise InputError(file, f"a number closer to zero than {MIN_FRACTION} is not a clinical quantity",
+                                     field=field_path(path))
+            elif isinstance(node, (dict, list, tuple)):
+                if len(node) > limits.max_items:
+                    raise _fail(file, limits, f"a list or mapping has more than {limits.max_items:,} entries")
+                if isinstance(node, dict):
+                    for key, value in node.items():
+                        if not isinstance(key, str) or len(key) > limits.max_string:
+                            raise _fail(file, limits, "mapping keys must be short text")
+                        todo.append((path + (key,), value, depth + 1))
+                else:
+                    todo.extend((path + (i,), value, depth + 1) for i, value in enumerate(node))
+        except InputError as exc:  # the line is looked up only for the error: the walk passes every value
+            line = positions.line_of(path) if positions is not None else None
+            raise InputError(exc.file, exc.message, exc.field, line, exc.column) from None

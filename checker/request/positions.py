@@ -120,6 +120,12 @@ def _json(text, file, limits):
         raise InputError(file, f"nested deeper than {limits.max_depth} levels (the {limits.kind} limit)") from None
 
 
+def parse_json(text, file, limits=gate.DATA):
+    """Parse JSON alone (a line of a JSON Lines file): no field lines to record, so no YAML pass; the caller checks
+    the tree against the limits (parse_request does)."""
+    return _json(text, file, limits), Positions()
+
+
 def parse_text(text, file, limits=gate.DATA):
     """Parse YAML (JSON is YAML too) within the limits and return (data, Positions)."""
     positions = Positions()
