@@ -36,6 +36,8 @@ golden: $(BIN)/mtus-check
 
 bench: $(BIN)/mtus-check
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/batch.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

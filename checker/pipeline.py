@@ -35,6 +35,13 @@ class Checker:
         facts, traces = self.trace(request)
         return decide(self.library, request, traces, facts.warnings)
 
+    def review_many(self, requests):
+        """review() of each request, the engine evaluating them together (a batch's chunk)."""
+        facts = [derive(request, self.library.vocabulary) for request in requests]
+        hits = self.evaluator.evaluate_many(facts)
+        return [decide(self.library, request, build_trace(self.library, f, h), f.warnings)
+                for request, f, h in zip(requests, facts, hits)]
+
     def precheck(self, request):
         """The determination for the provider's checklist: as review(), and for an item the guideline's own timing
         holds back (a failing criterion reads the time since the injury, onset or surgery), the first later date

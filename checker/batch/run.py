@@ -54,30 +54,60 @@ def init_worker(rules=None, evaluator="durable"):
     _WORKER["checker"] = checker
 
 
-def review_text(name, file, text):
-    """(output line without its newline, items reviewed, whether the case failed) for one case."""
-    from ..render.views import to_dict
+def _parse(name, file, text):
     from ..request.model import parse_request
     from ..request.positions import parse_json, parse_text
+    if isinstance(text, InputError):
+        raise text
+    # a request file is parsed with its field lines; a JSON line (named file:line) has none to find
+    parse = parse_text if Path(file).suffix in SUFFIXES else parse_json
+    data, positions = parse(text, file, gate.REQUEST)
+    return parse_request(data, file, positions)
+
+
+def _line(name, det=None, error=None):
+    """(output line without its newline, items reviewed, whether the case failed)."""
+    from ..render.views import to_dict
+    out = {"case": name, "determination": to_dict(det)} if error is None else {"case": name, "error": error}
+    items = len(det.items) if error is None else 0
+    return json.dumps(out, sort_keys=True, ensure_ascii=False, separators=(",", ":")), items, error is not None
+
+
+def _internal(name, exc):
+    # the message may quote the request: the type only
+    return f"{name}: internal error ({exc.__class__.__name__}) while reviewing this case"
+
+
+def review_text(name, file, text):
+    """The output of one case."""
     try:
-        if isinstance(text, InputError):
-            raise text
-        # a request file is parsed with its field lines; a JSON line (named file:line) has none to find
-        parse = parse_text if Path(file).suffix in SUFFIXES else parse_json
-        data, positions = parse(text, file, gate.REQUEST)
-        det = _WORKER["checker"].review(parse_request(data, file, positions))
-        out = {"case": name, "determination": to_dict(det)}
+        return _line(name, _WORKER["checker"].review(_parse(name, file, text)))
     except InputError as exc:
-        out = {"case": name, "error": exc.one_line()}
+        return _line(name, error=exc.one_line())
     except Exception as exc:  # one case's fault is reported with the others, never the end of the run
-        out = {"case": name, "error": f"{name}: internal error ({exc.__class__.__name__}) while reviewing this case"}
-    items = len(out["determination"]["items"]) if "determination" in out else 0
-    return json.dumps(out, sort_keys=True, ensure_ascii=False, separators=(",", ":")), items, "error" in out
+        return _line(name, error=_internal(name, exc))
 
 
 def review_chunk(chunk):
-    """review_text of each (name, file, text) of a chunk."""
-    return [review_text(*case) for case in chunk]
+    """The output of each (name, file, text) of a chunk; the requests that parse are reviewed together (one
+    engine session per ruleset for the chunk), and case by case when that fails, so that one case's fault is
+    its own."""
+    parsed, out = [], [None] * len(chunk)
+    for n, (name, file, text) in enumerate(chunk):
+        try:
+            parsed.append((n, _parse(name, file, text)))
+        except InputError as exc:
+            out[n] = _line(name, error=exc.one_line())
+        except Exception as exc:
+            out[n] = _line(name, error=_internal(name, exc))
+    try:
+        dets = _WORKER["checker"].review_many([request for _, request in parsed])
+        for (n, _), det in zip(parsed, dets):
+            out[n] = _line(chunk[n][0], det)
+    except Exception:
+        for n, _ in parsed:
+            out[n] = review_text(*chunk[n])
+    return out
 
 
 def done_cases(out_path):

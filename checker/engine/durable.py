@@ -299,45 +299,55 @@ class DurableEvaluator:
         return ("leaf", key)
 
     def evaluate(self, request_facts):
-        hits = set()
-        batches = {}
-        ids = set()
-        for item in request_facts.items:
-            if item.key in ids:
-                raise EngineError(f"duplicate item id {item.key!r}")
-            ids.add(item.key)
-            if item.values["category"] in self.plan.by_category:
-                batches.setdefault(item.values["category"], []).append(item)
+        return self.evaluate_many([request_facts])[0]
+
+    def evaluate_many(self, facts_list):
+        """evaluate() of several requests, sharing one durable-rules session per ruleset between them (a session
+        costs more than matching a few more facts). Facts get ids unique across the requests."""
+        hits = [set() for _ in facts_list]
+        batches, owner = {}, {}  # owner: fact id -> (request index, item key)
+        for n, request_facts in enumerate(facts_list):
+            ids = set()
+            for item in request_facts.items:
+                if item.key in ids:
+                    raise EngineError(f"duplicate item id {item.key!r}")
+                ids.add(item.key)
+                if item.values["category"] in self.plan.by_category:
+                    fact_id = item.key if len(facts_list) == 1 else f"{n}:{item.key}"
+                    owner[fact_id] = (n, item.key)
+                    batches.setdefault(item.values["category"], []).append((fact_id, item))
         missing = [c for c in batches if c not in self._names]
         if missing:
             self.register(missing)
         for category, items in sorted(batches.items()):
-            nested = {item.key for item in items if _scan(item.values)}  # once per item: each fact is a part of it
+            nested = {fact_id for fact_id, item in items if _scan(item.values)}  # once per item: facts are parts
             found = set()
             for name in self._names[category]:
                 # each ruleset gets the facts with only the fields its patterns read: far from the engine's limit on
                 # properties per fact, and faster
                 fields = self._fields_of[name]
                 facts = []
-                for item in items:
+                for fact_id, item in items:
                     values = item.values
                     fact = {k: values[k] for k in fields if k in values} if len(fields) < len(values) else \
                         {k: v for k, v in values.items() if k in fields}
-                    fact["kind"], fact["id"] = "item", item.key
-                    if len(fact) > MAX_FACT_KEYS or item.key in nested and _flat_keys(fact) > MAX_FACT_KEYS:
+                    fact["kind"], fact["id"] = "item", fact_id
+                    if len(fact) > MAX_FACT_KEYS or fact_id in nested and _flat_keys(fact) > MAX_FACT_KEYS:
                         raise EngineError(f"item {item.key!r} has more than {MAX_FACT_KEYS} facts")
                     facts.append(fact)
                 found |= self._assert(name, facts)
             pieces = {}
-            for kind, key, item in found:
+            for kind, key, fact_id in found:
                 if kind == "piece":
-                    pieces.setdefault(item, set()).add(key)
+                    pieces.setdefault(fact_id, set()).add(key)
                 else:
-                    hits.add((kind, key, item))
+                    n, item_key = owner[fact_id]
+                    hits[n].add((kind, key, item_key))
             for kind, key, tree in self._composite.get(category, ()):
-                for item in items:
-                    if _holds(tree, pieces.get(item.key, ())):
-                        hits.add((kind, key, item.key))
+                for fact_id, _ in items:
+                    if _holds(tree, pieces.get(fact_id, ())):
+                        n, item_key = owner[fact_id]
+                        hits[n].add((kind, key, item_key))
         return hits
 
     def _assert(self, name, facts):

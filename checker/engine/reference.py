@@ -20,3 +20,6 @@ class ReferenceEvaluator:
                 if all(conditions.evaluate(part, values) is True for part in check.parts):
                     hits.add((check.kind, check.key, item.key))
         return hits
+
+    def evaluate_many(self, facts_list):
+        return [self.evaluate(facts) for facts in facts_list]

@@ -94,7 +94,15 @@ def _would_change(entries):
 
 def _edition_of(library, crit):
     """The edition a criterion was written for, and the one it is applied under when it carried forward."""
-    topic = next(t for t in library.topics if t.id == crit.topic and t.effective_from <= crit.effective_from
+    # topic spans by id, so that a criterion's is found without a scan; valid only for the topics it was built from
+    # (dataclasses.replace(library, topics=...) shares the memo)
+    known = library.memo.get("edition_of")
+    if known is None or known[0] is not library.topics:
+        spans = {}
+        for t in library.topics:
+            spans.setdefault(t.id, []).append(t)
+        known = library.memo["edition_of"] = (library.topics, spans)
+    topic = next(t for t in known[1][crit.topic] if t.effective_from <= crit.effective_from
                  and (t.effective_to is None or crit.effective_from <= t.effective_to))
     return {"applied": topic.edition, "written_for": topic.origin or topic.edition}
 

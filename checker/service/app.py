@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
-from ..library.load import load_library
+from ..library.cache import cached_library
 from ..pipeline import Checker
 from ..request.model import request_json_schema
 from ..request.profile import load_profile
@@ -149,7 +149,9 @@ def create_app(settings=None, store=None, checker=None):
         key = settings.contents_key.encode() if settings.contents_key else None
         store = Store(settings.database_url, contents_key=key)
         store.migrate()
-    checker = checker or Checker(load_library(settings.rules_dir))
+    if checker is None:
+        checker = Checker(cached_library(settings.rules_dir))
+        checker.evaluator.register()  # every ruleset at start: no request pays for its category's first use
     app = FastAPI(title="mtus-checker", version=__version__, docs_url="/docs", redoc_url=None)
     profile = load_profile(settings.profile) if settings.profile else None  # a bad file stops the start, exit 2
     app.state.service = ServiceState(settings, checker, store, RateLimiter(settings.rate_per_second,

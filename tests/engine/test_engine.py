@@ -214,3 +214,10 @@ def test_the_matching_limit_is_real():
     run(60)
     with pytest.raises(Exception, match="303"):
         run(66)
+
+
+def test_requests_evaluated_together_get_what_each_gets_alone(durable, reference):
+    facts = [derive(r) for r in random_requests(60, seed=31)]
+    alone = [durable.evaluator.evaluate(f) for f in facts]
+    assert durable.evaluator.evaluate_many(facts) == alone
+    assert reference.evaluator.evaluate_many(facts) == alone
