@@ -18,6 +18,9 @@ class InputError(Exception):
         self.message = message
         super().__init__(self.one_line())
 
+    def __reduce__(self):  # across processes (a batch's workers) as a plain InputError with every part
+        return InputError, (self.file, self.message, self.field, self.line, self.column)
+
     def one_line(self):
         where = self.file + (f":{self.line}" if self.line else "") + (f":{self.column}" if self.line and self.column else "")
         field = f" {safe_field(self.field)}:" if self.field else ""

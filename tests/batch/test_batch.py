@@ -98,3 +98,13 @@ def test_review_needs_a_request_or_a_batch():
 def test_a_file_that_is_not_jsonl_is_refused(tmp_path):
     with pytest.raises(Exception, match="jsonl"):
         list(batch.cases(ROOT / "README.md"))
+
+
+def test_an_unreadable_case_is_reported_from_worker_processes_too(tmp_path):
+    # the case's InputError crosses to the worker and back (it must pickle)
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps(random_request_data(random.Random(1), 1)) + "\n" + "x" * 2_000_000 + "\n")
+    out = tmp_path / "out.jsonl"
+    counts = batch.run(path, out, jobs=2)
+    lines = _lines(out)
+    assert counts["errors"] == 1 and "determination" in lines[0] and "request limit" in lines[1]["error"]
