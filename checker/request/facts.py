@@ -290,7 +290,7 @@ def _common(request, vocab, warnings):
     if request.medications is not None and None not in taking:
         values.update({f"taking_{c}": c in taking for c in vocab.drug_classes()})
     else:
-        values.update({f"taking_{c}": True for c in taking if c is not None})
+        values.update({f"taking_{c}": True for c in sorted(c for c in taking if c is not None)})
     values.update(_care_to_date(request, vocab))
     values.update({f"doc_{k}": v for k, v in request.documentation.items()})
     return values
