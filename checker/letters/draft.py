@@ -53,29 +53,57 @@ def _iso(value):
 
 
 def _rationale_facts(letter, request, notes):
-    """Factual statements the rationales make about the record: sessions completed and reports missing."""
-    from .read.summary import sentences
+    """Factual statements the rationales make about the record (read.summary.record_sentences): courses, their
+    sessions and response, documentation statements and studies whose report is missing, where the summary did
+    not give them. Each is named in the draft's header with the sentence it came from."""
+    from .read.summary import read_record_statements
+    documented_history = "treatment_history" in request
     history = request.setdefault("treatment_history", [])
-    for item in letter.items:
-        for s in sentences(item.rationale):
-            if not re.search(r"(?i)\b(records?|notes?|documentation)\b.*\b(document|documents|indicate|indicates|"
-                             r"show|shows|reveal|reveals|note|notes)\b|\bcompleted\b|\bhas had\b|\bhas attended\b", s.text):
+    for parsed, item in zip(letter.items, request["items"]):
+        fields = read_record_statements(parsed.rationale, item["category"]).fields
+        for key, value, _, quoted in fields.get("item_statements", ()):
+            # the rationale of an item speaks of that item
+            if key not in item.setdefault("documentation", {}):
+                item["documentation"][key] = value
+                notes.append(f"{item['id']}.documentation.{key}: {str(value).lower()} read from the rationale: \"{quoted}\"")
+            if not item["documentation"]:
+                del item["documentation"]
+        for found, quoted in fields.get("treatment_history", ()):
+            course = next((c for c in history if c["modality"] == found["modality"]), None)
+            if course is None:
+                course = {"modality": found["modality"]}
+                history.append(course)
+            for key, value in found.items():
+                if key not in course:
+                    course[key] = value
+                    if key != "modality":
+                        notes.append(f"treatment_history ({found['modality']}).{key} read from the rationale: \"{quoted}\"")
+            if len(course) == 1:
+                notes.append(f"treatment_history ({found['modality']}) read from the rationale: \"{quoted}\"")
+        documentation = request.setdefault("documentation", {})
+        for key, (value, quoted) in fields.get("documentation", {}).items():
+            if key not in documentation:
+                documentation[key] = value
+                notes.append(f"documentation.{key}: {str(value).lower()} read from the rationale: \"{quoted}\"")
+        if not documentation:
+            request.pop("documentation")
+        imaging = request.setdefault("imaging", [])
+        for study, quoted in fields.get("imaging", ()):
+            known = next((i for i in imaging if i["modality"] == study["modality"]
+                          and i["region"] in (study["region"], "multiple")), None)
+            if known is None and study["region"] == "multiple":
+                known = next((i for i in imaging if i["modality"] == study["modality"]), None)
+            if known is None:
+                imaging.append(study)
+            elif "official_report" not in known:
+                known["official_report"] = False
+            else:
                 continue
-            for category, e in s.labels("TREAT"):
-                m = re.search(r"(?i)\b(\d{1,2})\s+(?:prior\s+|previous\s+|completed\s+)?(?:[a-z]+\s+){0,2}?"
-                              r"(?:sessions?|visits?|treatments?)\b", s.text)
-                if not m or e[3]:
-                    continue
-                course = next((c for c in history if c["modality"] == category), None)
-                if course is None:
-                    course = {"modality": category}
-                    history.append(course)
-                if "sessions" not in course:
-                    course["sessions"] = int(m.group(1))
-                    notes.append(f"treatment_history ({category}).sessions read from the rationale: "
-                                 f"\"{' '.join(s.text.split())[:160]}\"")
-    if not history:
-        request.pop("treatment_history")
+            notes.append(f"imaging ({study['modality']}).official_report: false read from the rationale: \"{quoted}\"")
+        if not imaging:
+            request.pop("imaging")
+    if not history and not documented_history:
+        request.pop("treatment_history")  # an empty list the summary gave says "none of the others"; keep that
     if "red_flags" not in request:
         for item in letter.items:
             m = re.search(r"(?i)[^.]*\bno\s+(?:evidence of |documentation of |documented )?red[- ]flags?\b[^.]*\.", item.rationale)
@@ -83,6 +111,18 @@ def _rationale_facts(letter, request, notes):
                 request["red_flags"] = []
                 notes.append(f"red_flags: [] read from the rationale: \"{' '.join(m.group(0).split())[:160]}\"")
                 break
+
+
+def _item_statements(found, items):
+    """Put each item statement of the summary on the item its sentence names (by category or drug), or, when the
+    sentence names none, on the only item; any other statement is left out."""
+    from ..request.vocabulary import load_vocabulary
+    vocab = load_vocabulary()
+    for key, value, names in found:
+        named = [i for i in items if i["category"] in names
+                 or (i["category"] == "medication" and vocab.drug(i["description"])[0] in names)]
+        for item in named or (items if len(items) == 1 and not names else []):
+            item.setdefault("documentation", {}).setdefault(key, value)
 
 
 def draft_case(letter, letter_path):
@@ -114,13 +154,17 @@ def draft_case(letter, letter_path):
                 "medications", "documentation"):
         if key in fields:
             request[key] = fields[key]
-    _rationale_facts(letter, request, notes)
+    if injury and fields.get("injury_severity"):
+        request["injury"]["severity"] = fields["injury_severity"]
+        notes.append(f"injury.severity: {fields['injury_severity']} (a fracture or like injury in the diagnoses; check)")
     items = []
     for n, parsed in enumerate(letter.items, 1):
         item, item_notes = read_item(n, parsed, name)
         items.append(item)
         notes += item_notes
     request["items"] = items
+    _item_statements(fields.get("item_statements", ()), items)
+    _rationale_facts(letter, request, notes)
     missing = [f"patient.{f}" for f in ("age", "sex") if f not in request.get("patient", {})]
     missing += [f for f in ("diagnoses", "exam", "treatment_history", "medications") if f not in request]
     notes += [f"{f} (not read from the letter)" for f in missing]

@@ -303,7 +303,8 @@ _CONSERVATIVE_KINDS = ("therapy", "procedure", "equipment", "medication", "progr
 def _care_to_date(request, vocab):
     """What the treatment history and medication list show, as the documentation statements reviewers read them:
     a documented course or drug is conservative care tried; conservative care failed when every documented
-    course is documented not to have helped. A statement the records make themselves overrides these."""
+    course is documented not to have helped; a failure to progress in a therapy program when a course of therapy
+    is documented not to have helped (and surgery is not said to be out of view). A statement the records make themselves overrides these."""
     courses = [c for c in request.treatment_history or []
                if vocab.category_kind(c.modality) in _CONSERVATIVE_KINDS and c.modality != "surgery"]
     out = {}
@@ -313,6 +314,12 @@ def _care_to_date(request, vocab):
     failed = [c.functional_improvement is False or c.reported_improvement is False for c in courses]
     if courses and all(failed) and not any(helped):
         out["doc_conservative_care_failed"] = True
+    if request.documentation.get("surgery_considered") is not False and any(
+            vocab.category_kind(c.modality) == "therapy" and c.modality != "home_exercise_program" and
+            (c.functional_improvement is False or c.reported_improvement is False) for c in courses):
+        # ACOEM's "failure to progress in a strengthening program intended to avoid surgery": a course of therapy
+        # documented not to have helped, unless the records say surgery is not in view
+        out["doc_failure_to_progress"] = True
     if any(c.modality == "home_exercise_program" for c in courses):
         out["doc_home_exercise_program"] = True
     return out
@@ -458,6 +465,10 @@ def _item_facts(item, region, request, vocab, common, warnings, by_id):
         values["visits_total"] = units + item.quantity
     if item.medication is not None:
         values.update(_medication_facts(item, request, vocab, warnings))
+    injury = request.injury.date
+    if (item.category == "surgery" and item.retrospective and item.date_of_service and injury
+            and 0 <= (item.date_of_service - injury).days <= 1 and "emergency_surgery" not in request.documentation):
+        values["doc_emergency_surgery"] = True  # done on the day of the injury or the next: same-day care of an acute injury
     values.update({f"doc_{k}": v for k, v in item.documentation.items()})
     return {k: v for k, v in values.items() if v is not None}
 

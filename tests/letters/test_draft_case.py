@@ -89,3 +89,37 @@ def test_cli_writes_a_draft_that_names_the_fields_to_fill(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "checker", "letters", "draft-case",
                           str(ROOT / "tests" / "fixtures" / "letters" / "garbage.txt")], capture_output=True, text=True)
     assert bad.returncode == 2 and "no known IMR letter layout" in bad.stderr
+
+
+def test_rationale_sentences_about_the_record_are_read_and_guideline_quotations_are_not():
+    from checker.letters.read.summary import read_record_statements, record_sentences
+    text = ("The MTUS states that acupuncture may be performed as follows: (1) Time to produce functional improvement: "
+            "3 to 6 treatments. Progress notes have noted 6 prior physical therapy completed thus far with no documented "
+            "improvement in pain or function. There is no documentation of a home exercise program. Patient-specific "
+            "hand therapy is very important in improving range of motion. (Li, 2005) The request is medically necessary.")
+    kept = [s.text for s in record_sentences(text)]
+    assert kept == ["Progress notes have noted 6 prior physical therapy completed thus far with no documented "
+                    "improvement in pain or function."]
+    [(course, _)] = read_record_statements(text).fields["treatment_history"]
+    assert course == {"modality": "physical_therapy", "sessions": 6, "reported_improvement": False}
+    # the requested treatment itself is a prior course only where the sentence says it was given
+    assert "treatment_history" not in read_record_statements(
+        "The provider desires to have physical therapy to help the patient return to work.", "physical_therapy").fields
+
+
+def test_a_surgery_heading_names_its_procedures_approach_and_date_of_service():
+    from types import SimpleNamespace
+    from checker.letters.read.items import read_item
+    parsed = SimpleNamespace(request="Retrospective: Open reduction internal fixation on left distal radius fracture with "
+                             "open carpal tunnel release DOS 12/13/2016", text="Retrospective: ORIF", authorized=None,
+                             decision="overturned", guideline_line="")
+    parsed.text = parsed.request
+    item, _ = read_item(1, parsed, "x.txt")
+    assert (item["procedure"], item["surgical_approach"], item["body_region"]) == ("carpal_tunnel_release", "open", "wrist_hand")
+    assert item["date_of_service"] == dt.date(2016, 12, 13) and item["retrospective"] is True
+    parsed.request = parsed.text = "Right knee arthroscopy with partial medial meniscectomy"
+    item, _ = read_item(1, parsed, "x.txt")
+    assert (item["procedure"], item.get("procedures"), item["surgical_approach"]) == ("knee_meniscectomy", None, "arthroscopic")
+    parsed.request = parsed.text = "Left shoulder subacromial decompression and rotator cuff repair"
+    item, _ = read_item(1, parsed, "x.txt")
+    assert (item["procedure"], item["procedures"]) == ("rotator_cuff_repair", ["shoulder_arthroscopy_decompression"])

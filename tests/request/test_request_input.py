@@ -90,3 +90,27 @@ def test_drug_names_as_prescriptions_write_them():
     assert vocab.drug("Lidoderm 5% patch")[0] == vocab.drug("lidocaine patch")[0] != vocab.drug("lidocaine cream")[0]
     assert vocab.drug("Fexmid 7.5 mg")[1]["class"] == "muscle_relaxant"
     assert vocab.drug("Unobtainium 5 mg") == (None, None)
+
+
+def _derived(tmp_path, text):
+    path = tmp_path / "r.yaml"
+    path.write_text(text)
+    return derive(load_request(path)).items[0].values
+
+
+def test_a_therapy_course_that_did_not_help_is_a_failure_to_progress_unless_surgery_is_out_of_view(tmp_path):
+    base = ("request_id: x\nreview_date: 2017-01-10\ninjury: {date: 2016-10-01}\n"
+            "treatment_history:\n  - {modality: physical_therapy, sessions: 6, reported_improvement: %s}\n"
+            "items:\n  - {id: a, category: mri, description: MRI shoulder, body_region: shoulder}\n")
+    assert _derived(tmp_path, base % "false")["doc_failure_to_progress"] is True
+    assert "doc_failure_to_progress" not in _derived(tmp_path, base % "true")
+    no_surgery = base % "false" + "documentation: {surgery_considered: false}\n"
+    assert "doc_failure_to_progress" not in _derived(tmp_path, no_surgery)
+
+
+def test_a_retrospective_surgery_on_the_day_of_the_injury_is_emergency_surgery(tmp_path):
+    base = ("request_id: x\nreview_date: 2017-01-13\ninjury: {date: 2016-12-13}\n"
+            "items:\n  - {id: a, category: surgery, description: ORIF, procedure: carpal_tunnel_release, retrospective: true,"
+            " date_of_service: %s}\n")
+    assert _derived(tmp_path, base % "2016-12-13")["doc_emergency_surgery"] is True
+    assert "doc_emergency_surgery" not in _derived(tmp_path, base % "2016-12-28")

@@ -1,5 +1,6 @@
 """Read a requested item from its heading: category, quantity and frequency, body regions and side, the drug,
 and what UR authorised (from the letter's 'X was the original request. Y was authorized' sentences)."""
+import datetime as dt
 import re
 
 from ...request.vocabulary import load_vocabulary
@@ -80,6 +81,9 @@ def _medication(text, drugs):
         if any(c in lowered for c in cues):
             med["form"] = form
             break
+    else:
+        if re.search(r"(?i)\d\s*mg\b|\b(?:tablets?|tabs?|capsules?|caps?)\b", text):
+            med["form"] = "oral"  # a dose in mg, or tablets, with no cue of a cream, patch or liquid
     percents = re.findall(r"([A-Za-z][A-Za-z -]+?)\s+\d+(?:\.\d+)?\s*%", text)
     if len(percents) >= 2:
         med["ingredients"] = [p.strip() for p in percents]
@@ -89,6 +93,33 @@ def _medication(text, drugs):
     if refills:
         med["refills"] = _n(refills.group(1))
     return med
+
+
+def _phrase_in(phrase, lowered):
+    return re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", lowered) is not None
+
+
+def _surgery(text):
+    """(procedures, most specific first as targets.yaml lists them, approach or None) of a surgery heading. A bare
+    'arthroscopy' of a region where a specific procedure is named is that procedure's approach, not another one."""
+    lowered = " ".join(text.lower().split())
+    data = targets()
+    regions = load_vocabulary().procedures
+    found = []
+    for key, phrases in data["procedures"].items():
+        hits = [p for p in phrases if _phrase_in(p, lowered)]
+        if not hits or key in found:
+            continue
+        if all("arthroscop" in p for p in hits) and any(regions[k].get("region") == regions[key].get("region") for k in found):
+            continue
+        found.append(key)
+    approach = next((a for a, cues in data["surgical_approach"].items() if any(_phrase_in(c, lowered) for c in cues)), None)
+    return found, approach
+
+
+def _unit(text):
+    """The unit a heading counts in, where it names one ('6 sessions', 'visits', '80 hours')."""
+    return next((u for u in ("sessions", "visits", "hours") if re.search(rf"(?i)\b{u[:-1]}s?\b", text)), None)
 
 
 def read_item(n, parsed, letter_name):
@@ -118,6 +149,20 @@ def read_item(n, parsed, letter_name):
         item["unit"] = "tablets" if item["medication"].get("form") in (None, "oral") else None
         if item["unit"] is None:
             del item["unit"]
+    if category == "surgery":
+        procedures, approach = _surgery(text)
+        if procedures:
+            item["procedure"] = procedures[0]
+            if procedures[1:]:
+                item["procedures"] = procedures[1:]
+            if not regions and load_vocabulary().procedures[procedures[0]].get("region"):
+                regions = [load_vocabulary().procedures[procedures[0]]["region"]]
+        if approach:
+            item["surgical_approach"] = approach
+    elif category != "medication" and "unit" not in item:
+        unit = _unit(text)
+        if unit:
+            item["unit"] = unit
     if len(regions) == 1:
         item["body_region"] = regions[0]
     elif regions:
@@ -126,6 +171,13 @@ def read_item(n, parsed, letter_name):
         item["side"] = side
     if re.match(r"(?i)\s*retrospective", parsed.text):
         item["retrospective"] = True
+        dos = re.search(r"(?i)\b(?:DOS|date of service)\s*:?\s*(\d{1,2})[-/](\d{1,2})[-/](\d{2,4})\b", parsed.text)
+        if dos:
+            year = int(dos.group(3))
+            try:
+                item["date_of_service"] = dt.date(year + 2000 if year < 100 else year, int(dos.group(1)), int(dos.group(2)))
+            except ValueError:
+                notes.append(f"items[{n - 1}].date_of_service: '{dos.group(0)}' is not a date; not set")
     if parsed.authorized:
         ur = {"decision": "modified"}
         authorized, _, _ = quantity_of(parsed.authorized)

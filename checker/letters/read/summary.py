@@ -315,7 +315,7 @@ def _treatment(sents, requested):
         for category, e in s.labels("TREAT"):
             if e[3] or e[2] or (s.plan and not _has(s.text, data["treatment_list"])):
                 continue
-            if category in ("home_exercise_program", "other") or load_vocabulary().category_kind(category) == "visit":
+            if category == "other" or load_vocabulary().category_kind(category) == "visit":
                 continue
             course = courses.setdefault(category, {"modality": category})
             regions = [k for k, _ in s.labels("REGION")]
@@ -402,16 +402,77 @@ def _surgeries(sents, vocab):
     return out
 
 
-def _statements(sents):
-    out = {}
+def _statement_values(sents):
+    """(key, value, sentence) for each documentation statement the sentences make in so many words. Whether the
+    requested drug is a first prescription or a continuation is read from sentences about the request too."""
     for s in sents:
-        if s.dispute:
-            continue
         for key, e in s.labels("STATEMENT"):
-            if e[3]:
+            about_request = key in ("first_prescription", "ongoing_use")  # said of the request: hypothetical by ConText
+            if (e[3] or s.dispute) and not about_request:
                 continue
-            out[key] = not e[2]
-    return out
+            if key == "first_prescription":
+                yield "ongoing_use", e[2], s
+            else:
+                yield key, not e[2], s
+
+
+def _statements(sents):
+    item_keys = set(targets()["item_statements"])
+    return {key: value for key, value, _ in _statement_values(sents) if key not in item_keys}
+
+
+def item_statements(sents):
+    """(key, value, the categories and drugs the sentence names) for the statements that belong to one item."""
+    item_keys = set(targets()["item_statements"])
+    return [(key, value, {k for k, _ in s.labels("TREAT") + s.labels("STUDY") + s.labels("DRUG")})
+            for key, value, s in _statement_values(sents) if key in item_keys]
+
+
+def _severity(diagnoses):
+    words = targets()["severe_injury"]
+    for d in diagnoses:
+        text = f" {d['text'].lower()} "
+        if d.get("status") is None and "history of" not in text and any(f" {w} " in text for w in words):
+            return "severe"
+    return None
+
+
+def record_sentences(text):
+    """The sentences of a rationale that state what the record holds ("Progress notes have noted 6 prior physical
+    therapy completed thus far with no documented improvement"), not what the guideline says, what UR decided or
+    what the reviewer concludes: a sentence about the patient or the records, with none of the guideline's or the
+    decision's words (targets.yaml record_subject, guideline_language). A sentence on what the records lack
+    ("there is no documentation of functional improvement") is left out: what is not documented stays unknown."""
+    data = targets()
+    subject = re.compile(r"(?i)\b(?:" + "|".join(re.escape(w) for w in data["record_subject"]) + r")\b")
+    guideline = re.compile(r"(?i)[\"\u201c\u201d]|\b(?:" + "|".join(re.escape(w) for w in data["guideline_language"]) + r")(?![a-z])")
+    cited = re.compile(r"\([A-Z][A-Za-z]+(?: et al\.?)?,? (?:19|20)\d\d\)")  # (Li, 2005): the guideline's evidence
+    absence = re.compile(r"(?i)\b(?:" + "|".join(re.escape(w) for w in data["record_absence"]) + r")\b")
+    return [s for s in sentences(text or "") if not s.dispute and subject.search(s.text) and not guideline.search(s.text)
+            and not cited.search(s.text) and not absence.search(s.text)]
+
+
+def read_record_statements(text, requested=None):
+    """A Reading of a rationale's record sentences: treatment courses (sessions, response), documentation
+    statements and studies whose report is not in the file. Each field names the sentence it came from. The
+    requested category is a course of the record only where the sentence says it was done ("completed")."""
+    sents = record_sentences(text)
+    fields, notes = {}, []
+    done = targets()["course_done"]
+    for s in sents:
+        quoted = " ".join(s.text.split())[:160]
+        for course in _treatment([s], ()):
+            if course["modality"] == requested and not _has(s.text, done):
+                continue
+            fields.setdefault("treatment_history", []).append((course, quoted))
+        for key, value in _statements([s]).items():
+            fields.setdefault("documentation", {}).setdefault(key, (value, quoted))
+        for key, value, names in item_statements([s]):
+            fields.setdefault("item_statements", []).append((key, value, names, quoted))
+        for study in _imaging([s]):
+            if study.get("official_report") is False and _has(s.text, targets()["report_absent"]):
+                fields.setdefault("imaging", []).append((study, quoted))
+    return Reading(fields=fields, notes=notes)
 
 
 def read_summary(text):
@@ -460,4 +521,10 @@ def read_summary(text):
     statements = _statements(sents)
     if statements:
         fields["documentation"] = statements
+    per_item = item_statements(sents)
+    if per_item:
+        fields["item_statements"] = per_item
+    severity = _severity(diagnoses)
+    if severity:
+        fields["injury_severity"] = severity
     return Reading(fields=fields)
