@@ -304,7 +304,7 @@ def _care_to_date(request, vocab):
     """What the treatment history and medication list show, as the documentation statements reviewers read them:
     a documented course or drug is conservative care tried; conservative care failed when every documented
     course is documented not to have helped; a failure to progress in a therapy program when a course of therapy
-    is documented not to have helped (and surgery is not said to be out of view). A statement the records make themselves overrides these."""
+    is documented not to have helped. A statement the records make themselves overrides these."""
     courses = [c for c in request.treatment_history or []
                if vocab.category_kind(c.modality) in _CONSERVATIVE_KINDS and c.modality != "surgery"]
     out = {}
@@ -314,12 +314,9 @@ def _care_to_date(request, vocab):
     failed = [c.functional_improvement is False or c.reported_improvement is False for c in courses]
     if courses and all(failed) and not any(helped):
         out["doc_conservative_care_failed"] = True
-    if request.documentation.get("surgery_considered") is not False and any(
-            vocab.category_kind(c.modality) == "therapy" and c.modality != "home_exercise_program" and
-            (c.functional_improvement is False or c.reported_improvement is False) for c in courses):
-        # ACOEM's "failure to progress in a strengthening program intended to avoid surgery": a course of therapy
-        # documented not to have helped, unless the records say surgery is not in view
-        out["doc_failure_to_progress"] = True
+    if any(vocab.category_kind(c.modality) == "therapy" and c.modality != "home_exercise_program" and
+           (c.functional_improvement is False or c.reported_improvement is False) for c in courses):
+        out["doc_failure_to_progress"] = True  # a course of therapy documented not to have helped
     if any(c.modality == "home_exercise_program" for c in courses):
         out["doc_home_exercise_program"] = True
     return out

@@ -334,6 +334,26 @@ def _treatment(sents, requested):
     return list(courses.values())
 
 
+def _current_care(sents):
+    """Statements about the care under way, from sentences that name a course in the present ("is undergoing
+    physical therapy", "6 chiropractic visits have helped"): an exercise program the patient takes part in, and
+    symptoms improving with the current care (targets.yaml current_care)."""
+    data = targets()["current_care"]
+    out = {}
+    for s in sents:
+        if s.dispute or s.plan:
+            continue
+        courses = [k for k, e in s.labels("TREAT") if not e[2] and not e[3]]
+        if not courses or not _has(s.text, data["now"]):
+            continue
+        if set(courses) & set(data["exercise"]):
+            out["active_exercise_program"] = True
+        responses = _responses(s)
+        if "reported_improvement" in responses and "no_improvement" not in responses:
+            out["improving_with_current_care"] = True
+    return out
+
+
 def _lists_treatment(sents):
     return any(not s.dispute and re.search(r"(?i)\btreatments? (?:to date|rendered|and evaluation to date|and diagnostic "
                                            r"testing to date)|\b(?:prior|previous|past|relevant) treatments?\b", s.text)
@@ -465,7 +485,7 @@ def read_record_statements(text, requested=None):
             if course["modality"] == requested and not _has(s.text, done):
                 continue
             fields.setdefault("treatment_history", []).append((course, quoted))
-        for key, value in _statements([s]).items():
+        for key, value in {**_current_care([s]), **_statements([s])}.items():
             fields.setdefault("documentation", {}).setdefault(key, (value, quoted))
         for key, value, names in item_statements([s]):
             fields.setdefault("item_statements", []).append((key, value, names, quoted))
@@ -518,7 +538,7 @@ def read_summary(text):
     meds = _medications(sents, vocab)
     if meds:
         fields["medications"] = meds
-    statements = _statements(sents)
+    statements = {**_current_care(sents), **_statements(sents)}
     if statements:
         fields["documentation"] = statements
     per_item = item_statements(sents)
