@@ -451,7 +451,10 @@ def _item_facts(item, region, request, vocab, common, warnings, by_id):
         same = {item.category} | ({"emg", "ncs"} if item.category == "emg_ncs" else set()) | (
             {"emg_ncs"} if item.category in ("emg", "ncs") else set())
         of_region = [s for s in request.imaging if region is None or s.region == region]
-        values["prior_same_study"] = any(s.modality in same for s in of_region)
+        limb = {region} | set((vocab.nerve_regions or {}).get(region, ())) if region else set()
+        # a nerve study of the hand or elbow is a study of the arm's nerves (vocabulary nerve_regions)
+        edx = [s for s in request.imaging if region is None or s.region in limb] if same & {"emg", "ncs"} else of_region
+        values["prior_same_study"] = any(s.modality in same for s in edx)
         values["prior_imaging_region"] = bool(of_region)
     # a consultation for a procedure or therapy looks at the history of that procedure or therapy
     reviewed = item.purpose.category if values["purpose_kind"] in ("procedure", "therapy") else item.category

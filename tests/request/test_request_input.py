@@ -98,14 +98,15 @@ def _derived(tmp_path, text):
     return derive(load_request(path)).items[0].values
 
 
-def test_a_therapy_course_that_did_not_help_is_a_failure_to_progress_unless_surgery_is_out_of_view(tmp_path):
+def test_a_therapy_course_that_did_not_help_is_a_failure_to_progress(tmp_path):
     base = ("request_id: x\nreview_date: 2017-01-10\ninjury: {date: 2016-10-01}\n"
             "treatment_history:\n  - {modality: physical_therapy, sessions: 6, reported_improvement: %s}\n"
             "items:\n  - {id: a, category: mri, description: MRI shoulder, body_region: shoulder}\n")
     assert _derived(tmp_path, base % "false")["doc_failure_to_progress"] is True
     assert "doc_failure_to_progress" not in _derived(tmp_path, base % "true")
+    # whether surgery is in view is the imaging criteria's to weigh (ACOEM2-CH8/CH9-IMAGING-STRENGTHENING-TO-AVOID-SURGERY)
     no_surgery = base % "false" + "documentation: {surgery_considered: false}\n"
-    assert "doc_failure_to_progress" not in _derived(tmp_path, no_surgery)
+    assert _derived(tmp_path, no_surgery)["doc_failure_to_progress"] is True
 
 
 def test_a_retrospective_surgery_on_the_day_of_the_injury_is_emergency_surgery(tmp_path):
@@ -114,3 +115,11 @@ def test_a_retrospective_surgery_on_the_day_of_the_injury_is_emergency_surgery(t
             " date_of_service: %s}\n")
     assert _derived(tmp_path, base % "2016-12-13")["doc_emergency_surgery"] is True
     assert "doc_emergency_surgery" not in _derived(tmp_path, base % "2016-12-28")
+
+
+def test_a_nerve_study_of_the_hand_is_a_prior_study_of_the_arm(tmp_path):
+    base = ("request_id: x\nreview_date: 2017-01-10\n"
+            "imaging:\n  - {modality: emg_ncs, region: %s, official_report: true}\n"
+            "items:\n  - {id: a, category: emg_ncs, description: EMG/NCS, body_region: upper_extremity}\n")
+    assert _derived(tmp_path, base % "wrist_hand")["prior_same_study"] is True
+    assert _derived(tmp_path, base % "knee")["prior_same_study"] is False
