@@ -43,3 +43,6 @@ def pytest_terminal_summary(terminalreporter):
         return "  -  " if x is None else f"{x:.2f}"
     for field, (p, r, f1, tp, fp, fn) in scores.items():
         terminalreporter.write_line(f"{field:28} P {pct(p)}  R {pct(r)}  F1 {pct(f1)}   ({tp} right, {fp} wrong or extra, {fn} missed)")
+    end_to_end = getattr(module, "END_TO_END", None)
+    if end_to_end:
+        terminalreporter.write_line(end_to_end)
