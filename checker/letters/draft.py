@@ -63,11 +63,9 @@ def _rationale_facts(letter, request, notes):
         fields = read_record_statements(parsed.rationale, item["category"]).fields
         for key, value, _, quoted in fields.get("item_statements", ()):
             # the rationale of an item speaks of that item
-            if key not in item.setdefault("documentation", {}):
-                item["documentation"][key] = value
+            if key not in item.get("documentation", {}):
+                item.setdefault("documentation", {})[key] = value
                 notes.append(f"{item['id']}.documentation.{key}: {str(value).lower()} read from the rationale: \"{quoted}\"")
-            if not item["documentation"]:
-                del item["documentation"]
         for found, quoted in fields.get("treatment_history", ()):
             course = next((c for c in history if c["modality"] == found["modality"]), None)
             if course is None:

@@ -1,10 +1,10 @@
 """Read a requested item from its heading: category, quantity and frequency, body regions and side, the drug,
 and what UR authorised (from the letter's 'X was the original request. Y was authorized' sentences)."""
-import datetime as dt
 import re
 
 from ...request.vocabulary import load_vocabulary
 from .nlp import pipeline, targets
+from .summary import date_in
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "eleven": 11, "twelve": 12, "sixteen": 16, "eighteen": 18, "twenty": 20,
@@ -104,13 +104,13 @@ def _surgery(text):
     'arthroscopy' of a region where a specific procedure is named is that procedure's approach, not another one."""
     lowered = " ".join(text.lower().split())
     data = targets()
-    regions = load_vocabulary().procedures
+    known = load_vocabulary().procedures
     found = []
     for key, phrases in data["procedures"].items():
         hits = [p for p in phrases if _phrase_in(p, lowered)]
         if not hits or key in found:
             continue
-        if all("arthroscop" in p for p in hits) and any(regions[k].get("region") == regions[key].get("region") for k in found):
+        if all("arthroscop" in p for p in hits) and any(known[k].get("region") == known[key].get("region") for k in found):
             continue
         found.append(key)
     approach = next((a for a, cues in data["surgical_approach"].items() if any(_phrase_in(c, lowered) for c in cues)), None)
@@ -171,13 +171,11 @@ def read_item(n, parsed, letter_name):
         item["side"] = side
     if re.match(r"(?i)\s*retrospective", parsed.text):
         item["retrospective"] = True
-        dos = re.search(r"(?i)\b(?:DOS|date of service)\s*:?\s*(\d{1,2})[-/](\d{1,2})[-/](\d{2,4})\b", parsed.text)
-        if dos:
-            year = int(dos.group(3))
-            try:
-                item["date_of_service"] = dt.date(year + 2000 if year < 100 else year, int(dos.group(1)), int(dos.group(2)))
-            except ValueError:
-                notes.append(f"items[{n - 1}].date_of_service: '{dos.group(0)}' is not a date; not set")
+        dos = re.search(r"(?i)\b(?:DOS|date of service)\s*:?\s*(\d{1,2}[-/]\d{1,2}[-/]\d{2,4})\b", parsed.text)
+        if dos and date_in(dos.group(1)):
+            item["date_of_service"] = date_in(dos.group(1))
+        elif dos:
+            notes.append(f"items[{n - 1}].date_of_service: '{dos.group(0)}' is not a date; not set")
     if parsed.authorized:
         ur = {"decision": "modified"}
         authorized, _, _ = quantity_of(parsed.authorized)

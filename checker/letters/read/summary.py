@@ -20,7 +20,8 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24}
 
 
-def _date(text):
+def date_in(text):
+    """The first m-d-y date in a text ('12/13/2016', '6-4-10'), or None."""
     m = _DATE.search(text)
     if not m:
         return None
@@ -249,7 +250,7 @@ def _imaging(sents):
                 side = s.labels("SIDE")
                 if side:
                     study["side"] = side[0][0]
-                day = _date(s.text)
+                day = date_in(s.text)
                 if day:
                     study["date"] = day
                 if absent:
@@ -412,7 +413,7 @@ def _surgeries(sents, vocab):
             surgery = {"procedure": procedures[0]} if procedures else {"text": " ".join(m.group(0).split())}
             if regions:
                 surgery["body_region"] = regions[0]
-            day = _date(s.text[m.start(): m.end() + 30])
+            day = date_in(s.text[m.start(): m.end() + 30])
             if day:
                 surgery["date"] = day
             key = (surgery.get("procedure"), surgery.get("body_region"))
@@ -477,7 +478,7 @@ def read_record_statements(text, requested=None):
     statements and studies whose report is not in the file. Each field names the sentence it came from. The
     requested category is a course of the record only where the sentence says it was done ("completed")."""
     sents = record_sentences(text)
-    fields, notes = {}, []
+    fields = {}
     done = targets()["course_done"]
     for s in sents:
         quoted = " ".join(s.text.split())[:160]
@@ -492,7 +493,7 @@ def read_record_statements(text, requested=None):
         for study in _imaging([s]):
             if study.get("official_report") is False and _has(s.text, targets()["report_absent"]):
                 fields.setdefault("imaging", []).append((study, quoted))
-    return Reading(fields=fields, notes=notes)
+    return Reading(fields=fields)
 
 
 def read_summary(text):
@@ -511,40 +512,16 @@ def read_summary(text):
     if patient:
         fields["patient"] = patient
     diagnoses = _diagnoses(sents, vocab)
-    if diagnoses:
-        fields["diagnoses"] = diagnoses
-    pain = _pain(sents)
-    if pain:
-        fields["pain"] = pain
-    work = _work_status(sents)
-    if work:
-        fields["work_status"] = work
-    exam = _exam(sents)
-    if exam:
-        fields["exam"] = exam
+    found = {"diagnoses": diagnoses, "pain": _pain(sents), "work_status": _work_status(sents), "exam": _exam(sents),
+             "imaging": _imaging(sents), "surgeries": _surgeries(sents, vocab), "medications": _medications(sents, vocab),
+             "documentation": {**_current_care(sents), **_statements(sents)}, "item_statements": item_statements(sents),
+             "injury_severity": _severity(diagnoses)}
+    fields.update((key, value) for key, value in found.items() if value)
     flags = _red_flags(sents)
-    if flags is not None:
+    if flags is not None:  # [] says: no red flags
         fields["red_flags"] = flags
-    imaging = _imaging(sents)
-    if imaging:
-        fields["imaging"] = imaging
-    surgeries = _surgeries(sents, vocab)
-    if surgeries:
-        fields["surgeries"] = surgeries
     courses = _treatment(sents, ())
     if courses or _lists_treatment(sents):
         # a summary that lists the treatment to date documents the history: what it does not list was not done
         fields["treatment_history"] = courses
-    meds = _medications(sents, vocab)
-    if meds:
-        fields["medications"] = meds
-    statements = {**_current_care(sents), **_statements(sents)}
-    if statements:
-        fields["documentation"] = statements
-    per_item = item_statements(sents)
-    if per_item:
-        fields["item_statements"] = per_item
-    severity = _severity(diagnoses)
-    if severity:
-        fields["injury_severity"] = severity
     return Reading(fields=fields)
