@@ -1,6 +1,7 @@
 """The fill-ins of the UR determination letter: from the request (its RFA block) and the UR organisation's profile.
 What neither gives stays a visible placeholder ([CLAIM NUMBER]) and is listed, so the draft says at its top what is
 still to fill in. The same fields feed the text, Markdown, HTML and PDF letters."""
+import datetime as dt
 
 # (key, placeholder, needed only when the letter modifies or does not certify an item)
 FIELDS = [
@@ -82,6 +83,7 @@ def letter_fields(data, profile=None):
 # - The adjuster and I&A sentences are the mandatory language of 8 CCR 9792.9(b) (checked), which 9792.9.1
 #   carries over (recalled, not checked).
 # - The internal appeal and reviewer contact sentences are paraphrases of what 9792.9.1(e)(5) asks for (recalled).
+# - The delay paragraph paraphrases 9792.9.1(f) as the research brief states it (recalled, not checked).
 NOTICES = {
     "imr": "If you disagree with this utilization review decision, you may request Independent Medical Review "
            "(IMR). A request for independent medical review must be filed by mail, facsimile, or electronic "
@@ -141,6 +143,46 @@ def item_codes(item):
     return "; ".join(parts)
 
 
+# 8 CCR 9792.9.1(f) and Labor Code 4610: a decision may be delayed for information reasonably necessary to make it,
+# in no event beyond 14 days; counted here from the receipt of the RFA (the research brief's reading; Labor Code 4610
+# counts from the physician's recommendation, which is never later than its receipt). No extension for expedited
+# review in this checker, and none for drug requests under the MTUS Drug Formulary (SB 1160; operative 1 Jan 2018).
+DELAY_DAYS = 14
+FORMULARY_FROM = dt.date(2018, 1, 1)
+
+
+def _received_day(data):
+    received = (data.get("rfa") or {}).get("received")
+    return dt.date.fromisoformat(str(received)[:10]) if received else None
+
+
+def decision(data, item, profile=None):
+    """The letter's decision on an item: {"kind": certify | modify | non_certify | physician_review | delay,
+    "due": the date the delayed decision is due by (or a placeholder), "not_delayed": why an item the profile would
+    delay is not certified instead ('' when that does not arise)}."""
+    out = {"kind": item["determination"], "due": "", "not_delayed": ""}
+    wants_delay = (profile is not None and profile.missing_information == "delay"
+                   and item["determination"] == "non_certify" and item["grounds"] == "not_documented")
+    if not wants_delay:
+        return out
+    decided = dt.date.fromisoformat(data["review_date"])
+    received = _received_day(data)
+    if (data.get("rfa") or {}).get("expedited"):
+        out["not_delayed"] = "the 14-day delay for information is not applied to an expedited review"
+    elif item["category"] == "medication" and decided >= FORMULARY_FROM:
+        out["not_delayed"] = ("a drug request under the MTUS Drug Formulary is decided within five business days, "
+                              "with no extension for information")
+    elif received is not None and decided > received + dt.timedelta(days=DELAY_DAYS):
+        out["not_delayed"] = (f"the {DELAY_DAYS} days from the receipt of the RFA within which the decision could be "
+                              f"delayed for information have passed; the request will be reconsidered upon receipt "
+                              f"of the information")
+    else:
+        out["kind"] = "delay"
+        out["due"] = ((received + dt.timedelta(days=DELAY_DAYS)).isoformat() if received is not None
+                      else f"{DELAY_DAYS} days from [DATE RFA RECEIVED]")
+    return out
+
+
 def letter(data, profile=None):
     """Everything the letter templates print beyond the JSON contract: the fill-ins, the notices, the timeframe
     sentence and each item's codes line (by item id)."""
@@ -148,4 +190,11 @@ def letter(data, profile=None):
     out["notices"] = dict(NOTICES, adjuster=adjuster_notice(out["adjuster_name"], out["adjuster_phone"]))
     out["timeframe"] = timeframe_line(data.get("timeframe"), out["received"])
     out["codes"] = {item["id"]: item_codes(item) for item in data["items"]}
+    out["decision"] = {item["id"]: decision(data, item, profile) for item in data["items"]}
+    due = sorted({d["due"] for d in out["decision"].values() if d["kind"] == "delay"})
+    out["notices"]["delay"] = (
+        f"The decision on each item marked delayed is delayed under 8 CCR 9792.9.1(f): the information listed under "
+        f"it is reasonably necessary to make the determination and is not in the records received. Please send it "
+        f"by {' or '.join(due)}. If it is not received by then, the request will be denied, with the stated "
+        f"condition that it will be reconsidered upon receipt of the information.") if due else ""
     return out

@@ -13,8 +13,8 @@ review_date, and nothing reads the clock.
   spans one.
 - Expedited: 72 hours from the receipt itself. With a date and no time, the decision is due by the end of the
   third day after it; the date of decision has no time, so a decision on the due date counts as in time.
-- Not handled: the extension to 14 days when the reviewer asks for more information (9792.9.1(f)), and
-  retrospective review (30 days)."""
+- The delay of up to 14 days for information (9792.9.1(f)) is the letter's (render/letter.py: decision).
+  Not handled: retrospective review (30 days)."""
 import datetime as dt
 from functools import lru_cache
 

@@ -1,7 +1,7 @@
 """A utilization review organisation's profile (`mtus-check draft --profile ORG.yaml`): what its letters say about
 the organisation, its physician reviewers, the claims adjuster and who gets a copy. Read through the input gate,
 validated like a request (unknown fields refused, errors name the file, the line and the field)."""
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import Field, ValidationError
 
@@ -41,6 +41,9 @@ class Profile(_Model):
     claims_adjuster: Contact = Contact()
     internal_appeal: Optional[str] = None  # the internal appeal process, if the organisation has one
     copy_to: list[str] = []
+    # An item not certified only for information the records lack: not certified (the default), or its decision
+    # delayed and the information asked for, up to 14 days from the receipt of the RFA (8 CCR 9792.9.1(f)).
+    missing_information: Literal["not_certify", "delay"] = "not_certify"
 
 
 def parse_profile(data, file="<profile>", positions=None):

@@ -124,3 +124,54 @@ def test_a_bad_profile_exits_2_naming_the_field(tmp_path, text, field):
     err = out.stderr.strip()
     assert out.returncode == 2 and "\n" not in err and "Traceback" not in err
     assert err.startswith("error: ") and "org.yaml:" in err and f" {field}:" in err
+
+
+def _delaying(tmp_path):
+    org = tmp_path / "org.yaml"
+    org.write_text(PROFILE.read_text(encoding="utf-8") + "missing_information: delay\n", encoding="utf-8")
+    return load_profile(org)
+
+
+def _request(tmp_path, **replace):
+    text = REQUEST.read_text(encoding="utf-8")
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "rfa.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_request(path)
+
+
+def _shown(det, fmt, profile):
+    from html import unescape
+    text = render(det, "draft", fmt, profile=profile)
+    return _plain(unescape(re.sub(r"<[^>]+>", " ", text)) if fmt == "html" else text.replace("*", ""))
+
+
+def test_a_profile_that_delays_for_information_delays_only_such_items(durable, tmp_path):
+    det = durable.review(load_request(REQUEST))
+    profile = _delaying(tmp_path)
+    for fmt in ("text", "md", "html"):
+        text = _shown(det, fmt, profile)
+        # item-2 is not certified only for what the records lack: delayed to 14 days from receipt (13 June)
+        assert "delayed: information requested (8 ccr 9792.9.1(f)); decision due by 2014-06-27" in text.lower(), fmt
+        assert "will be reconsidered upon receipt of the information" in text, fmt
+        assert text.lower().count("delayed: information requested") == 1, fmt  # item-1, modified for quantity, is not
+    assert "DELAYED" not in _plain(render(det, "draft", "text", profile=load_profile(PROFILE)))
+
+
+@pytest.mark.parametrize("replace, why", [
+    ({"review_date: 2014-06-20": "review_date: 2014-06-30"}, "have passed"),
+    ({"expedited: false": "expedited: true"}, "expedited review"),
+])
+def test_no_delay_beyond_the_fourteen_days_or_for_expedited_review(durable, tmp_path, replace, why):
+    det = durable.review(_request(tmp_path, **replace))
+    text = _plain(render(det, "draft", "text", profile=_delaying(tmp_path)))
+    assert "DELAYED" not in text and "NOT CERTIFIED" in text and "Not delayed: " in text and why in text
+
+
+def test_no_delay_for_a_formulary_drug_request(durable, tmp_path):
+    det = durable.review(_request(tmp_path, **{"review_date: 2014-06-20": "review_date: 2018-06-20",
+                                               '"2014-06-13 17:45"': '"2018-06-13 10:00"'}))
+    text = _plain(render(det, "draft", "text", profile=_delaying(tmp_path)))
+    assert "DELAYED" not in text and "MTUS Drug Formulary" in text
