@@ -80,9 +80,11 @@ def _rationale_facts(letter, request, notes):
                 notes.append(f"treatment_history ({found['modality']}) read from the rationale: \"{quoted}\"")
         documentation = request.setdefault("documentation", {})
         for key, (value, quoted) in fields.get("documentation", {}).items():
-            if key not in documentation:
-                documentation[key] = value
-                notes.append(f"documentation.{key}: {str(value).lower()} read from the rationale: \"{quoted}\"")
+            where = request if key == "new_neurological_deficit" else documentation  # a field of the request itself
+            if key not in where:
+                where[key] = value
+                notes.append(f"{'' if where is request else 'documentation.'}{key}: {str(value).lower()} read from the "
+                             f"rationale: \"{quoted}\"")
         if not documentation:
             request.pop("documentation")
         imaging = request.setdefault("imaging", [])
@@ -149,7 +151,7 @@ def draft_case(letter, letter_path):
     else:
         notes.append("injury.date (not read)")
     for key in ("diagnoses", "work_status", "pain", "exam", "red_flags", "imaging", "surgeries", "treatment_history",
-                "medications", "documentation"):
+                "medications", "documentation", "new_neurological_deficit"):
         if key in fields:
             request[key] = fields[key]
     if injury and fields.get("injury_severity"):

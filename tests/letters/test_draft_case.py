@@ -149,3 +149,20 @@ def test_care_under_way_is_read_from_the_present_tense():
     assert now == {"improving_with_current_care": True, "active_exercise_program": True}
     past = read_summary("The patient had 6 chiropractic visits in 2014, which helped.").fields
     assert "improving_with_current_care" not in past.get("documentation", {})
+
+
+def test_psychological_disability_and_stressors_are_read():
+    from checker.letters.read.summary import read_summary
+    doc = read_summary("The injured worker was harassed by a co-worker. Current work status is temporarily and totally "
+                       "psychologically disabled.").fields["documentation"]
+    assert doc == {"psychosocial_factors": True, "psych_condition_impedes_recovery": True}
+    off = read_summary("The patient is temporarily totally disabled.").fields
+    assert off["work_status"] == "not_working" and "documentation" not in off
+
+
+def test_a_new_deficit_is_the_requests_own_field_and_still_a_symptom():
+    from checker.letters.read.summary import read_summary
+    fields = read_summary("The injured worker reported a dense numbness in the radial digits.").fields
+    assert fields["new_neurological_deficit"] is True
+    assert fields["documentation"] == {"neurologic_symptoms": True}
+    assert "new_neurological_deficit" not in read_summary("The patient reported numbness in the hand.").fields

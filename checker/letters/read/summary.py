@@ -156,6 +156,16 @@ def _work_status(sents):
     return status
 
 
+def _psychological_disability(sents):
+    """A work status of disability on psychological grounds ("temporarily and totally psychologically disabled"):
+    the psychological condition affects recovery (vocabulary psych_condition_impedes_recovery)."""
+    for s in sents:
+        for key, e in s.labels("WORK"):
+            if key == "not_working" and not e[2] and not s.dispute and re.search(r"(?i)psych", e[1]):
+                return {"psych_condition_impedes_recovery": True}
+    return {}
+
+
 def _nearest(s, kind, position, length=0):
     """The entity of a kind in the same clause as a position (else nearest in the sentence), or None."""
     clause = _clause(s.text, position, length)
@@ -514,8 +524,13 @@ def read_summary(text):
     diagnoses = _diagnoses(sents, vocab)
     found = {"diagnoses": diagnoses, "pain": _pain(sents), "work_status": _work_status(sents), "exam": _exam(sents),
              "imaging": _imaging(sents), "surgeries": _surgeries(sents, vocab), "medications": _medications(sents, vocab),
-             "documentation": {**_current_care(sents), **_statements(sents)}, "item_statements": item_statements(sents),
+             "documentation": {**_current_care(sents), **_psychological_disability(sents), **_statements(sents)}, "item_statements": item_statements(sents),
              "injury_severity": _severity(diagnoses)}
+    deficit = found["documentation"].pop("new_neurological_deficit", None)
+    if deficit is not None:
+        found["new_neurological_deficit"] = deficit
+        if deficit:  # "dense numbness" is also the numbness its longer phrase hides from neurologic_symptoms
+            found["documentation"].setdefault("neurologic_symptoms", True)
     fields.update((key, value) for key, value in found.items() if value)
     flags = _red_flags(sents)
     if flags is not None:  # [] says: no red flags
