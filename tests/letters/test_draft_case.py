@@ -166,3 +166,11 @@ def test_a_new_deficit_is_the_requests_own_field_and_still_a_symptom():
     assert fields["new_neurological_deficit"] is True
     assert fields["documentation"] == {"neurologic_symptoms": True}
     assert "new_neurological_deficit" not in read_summary("The patient reported numbness in the hand.").fields
+
+
+def test_care_at_home_is_read_for_domestic_care():
+    from checker.letters.read.summary import read_summary
+    assert read_summary("The patient requires assistance with bathing.").fields["documentation"] == {
+        "home_skilled_or_personal_care": True}
+    assert read_summary("The patient does not require assistance with bathing.").fields["documentation"] == {
+        "home_skilled_or_personal_care": False}

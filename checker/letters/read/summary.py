@@ -448,8 +448,14 @@ def _statement_values(sents):
 
 
 def _statements(sents):
-    item_keys = set(targets()["item_statements"])
-    return {key: value for key, value, _ in _statement_values(sents) if key not in item_keys}
+    """The documentation statements, the last sentence's word on each; for a statement that names any of several
+    symptoms (targets.yaml any_symptom) one present symptom documents it, whatever else is denied."""
+    item_keys, any_symptom = set(targets()["item_statements"]), set(targets()["any_symptom"])
+    out = {}
+    for key, value, _ in _statement_values(sents):
+        if key not in item_keys and not (key in any_symptom and out.get(key)):
+            out[key] = value
+    return out
 
 
 def item_statements(sents):
