@@ -113,6 +113,23 @@ def _rationale_facts(letter, request, notes):
                 break
 
 
+def _joint_of_limb(request, items, notes):
+    """An imaging item of a whole limb ("MRI of left lower extremity") takes the one joint of that limb the
+    examination records on its side (targets.yaml limb_joints); with none or several it stays the limb."""
+    from .read.nlp import targets
+    data = targets()
+    for item in items:
+        joints = data["limb_joints"].get(item.get("body_region"))
+        if not joints or item["category"] not in data["joint_studies"]:
+            continue
+        seen = {f.get("region") for f in request.get("exam", ()) if f.get("region") in joints
+                and f.get("side") in (None, item.get("side"), "bilateral")}
+        if len(seen) == 1:
+            item["body_region"] = seen.pop()
+            notes.append(f"{item['id']}.body_region: {item['body_region']} (the only joint of the "
+                         f"{item.get('side', '')} limb the examination records; check)".replace("the  limb", "the limb"))
+
+
 def _item_statements(found, items):
     """Put each item statement of the summary on the item its sentence names (by category or drug), or, when the
     sentence names none, on the only item; any other statement is left out."""
@@ -164,6 +181,7 @@ def draft_case(letter, letter_path):
         notes += item_notes
     request["items"] = items
     _item_statements(fields.get("item_statements", ()), items)
+    _joint_of_limb(request, items, notes)
     _rationale_facts(letter, request, notes)
     missing = [f"patient.{f}" for f in ("age", "sex") if f not in request.get("patient", {})]
     missing += [f for f in ("diagnoses", "exam", "treatment_history", "medications") if f not in request]

@@ -174,3 +174,17 @@ def test_care_at_home_is_read_for_domestic_care():
         "home_skilled_or_personal_care": True}
     assert read_summary("The patient does not require assistance with bathing.").fields["documentation"] == {
         "home_skilled_or_personal_care": False}
+
+
+def test_a_limb_study_takes_the_one_joint_the_examination_records():
+    from checker.letters.draft import _joint_of_limb
+    request = {"exam": [{"finding": "tenderness", "region": "knee", "side": "left"}]}
+    items = [{"id": "item-1", "category": "mri", "body_region": "lower_extremity", "side": "left"},
+             {"id": "item-2", "category": "emg", "body_region": "lower_extremity", "side": "left"}]
+    notes = []
+    _joint_of_limb(request, items, notes)
+    assert [i["body_region"] for i in items] == ["knee", "lower_extremity"] and len(notes) == 1
+    both = {"exam": request["exam"] + [{"finding": "tenderness", "region": "hip"}]}
+    items = [{"id": "item-1", "category": "mri", "body_region": "lower_extremity", "side": "left"}]
+    _joint_of_limb(both, items, [])
+    assert items[0]["body_region"] == "lower_extremity"
