@@ -126,8 +126,9 @@ def _joint_of_limb(request, items, notes):
                 and f.get("side") in (None, item.get("side"), "bilateral")}
         if len(seen) == 1:
             item["body_region"] = seen.pop()
-            notes.append(f"{item['id']}.body_region: {item['body_region']} (the only joint of the "
-                         f"{item.get('side', '')} limb the examination records; check)".replace("the  limb", "the limb"))
+            limb = " ".join(filter(None, (item.get("side"), "limb")))
+            notes.append(f"{item['id']}.body_region: {item['body_region']} (the only joint of the {limb} the "
+                         f"examination records; check)")
 
 
 def _item_statements(found, items):
