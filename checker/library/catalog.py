@@ -32,7 +32,8 @@ def _criterion_view(crit):
 
 
 def _note(conf):
-    quote = f' Quoted ({", ".join(conf.letters)}): "{" ".join(conf.quote.split())}"' if conf.quote else ""
+    where = ", ".join(conf.letters) or conf.url or ""
+    quote = f' Quoted ({where}): "{" ".join(conf.quote.split())}"' if conf.quote else ""
     return " ".join(conf.note.split()) + quote
 
 

@@ -37,6 +37,8 @@ class Confirmation(_Spec):
     # imr_letter: a real IMR letter quoting the guideline: the case number(s) and the words quoted
     letters: list[str] = []
     quote: Optional[str] = None
+    # secondary: the public page or document that quotes the guideline's words (a published IMR or IRO decision)
+    url: Optional[str] = None
 
 
 class Example(_Spec):

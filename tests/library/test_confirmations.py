@@ -39,3 +39,11 @@ def test_every_letter_quotation_is_in_the_letters_it_names(library):
 def test_the_quotation_check_can_fail():
     assert _quoted_parts("a b [...] c. ... d") == ["a b", "c", "d"]
     assert "four a s at each visit" in _words('Document the "four A\'s" at each visit')
+
+
+def test_a_published_quotation_names_where_it_was_published(library):
+    """A `secondary` confirmation that quotes the guideline gives the page or document it quotes from."""
+    wrong = [f"{c.topic} {c.id}" for c in library.criteria()
+             if c.confirmed_by.source == "secondary" and c.confirmed_by.quote
+             and not (c.confirmed_by.url or "").startswith(("https://", "http://"))]
+    assert not wrong, wrong
