@@ -44,6 +44,7 @@ def _report_command(view, summary):
             fail(InputError(request_file, "pdf output needs --out FILE"))
         if out_path:
             check_folder(out_path)  # before the work, not after it
+        checker = Checker(library_or_exit(rules_dir), evaluator=evaluator)  # first: its cache holds the vocabulary
         warnings = []
         try:
             try:
@@ -53,7 +54,6 @@ def _report_command(view, summary):
             if as_of is not None:
                 request = with_review_date(request, as_of.date(), request_file)
             profile = load_profile(profile_file) if profile_file else None
-            checker = Checker(library_or_exit(rules_dir), evaluator=evaluator)
             det = checker.precheck(request) if view == "precheck" else checker.review(request)
             output = render(det, view, fmt, templates, profile)
         except InputError as exc:

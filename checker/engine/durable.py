@@ -18,10 +18,12 @@ import hashlib
 import itertools
 import json
 import threading
+from pathlib import Path
 
 import durable_rules_engine as _engine
 from durable import engine as _durable
 
+from ..library.cache import KEEP, cache_dir, code_hash, read_entry, write_entry
 from ..library.conditions import All, Leaf, Not
 
 CAP = 10 ** 6
@@ -236,7 +238,7 @@ class DurableEvaluator:
             if category in self._names or category not in self.plan.by_category:
                 continue
             names = []
-            for n, (rules, fields, bound) in enumerate(self._rulesets(category, self.plan.by_category[category])):
+            for n, (rules, fields, bound) in enumerate(self._compiled(category)):
                 name = f"{category}_{self._tag}_{n}"
                 names.append(name)
                 self._rules[name] = {rule: keys for rule, (_, keys) in rules.items()}
@@ -250,6 +252,17 @@ class DurableEvaluator:
             self._host.set_rulesets(rulesets)
             for name in rulesets:
                 self._handles[name] = self._host.get_ruleset(name)._handle
+
+    def _compiled(self, category):
+        """The category's rulesets (`_rulesets`), from the cache when it holds them for this library and code."""
+        path = _entry(self.plan.library, category)
+        kept = read_entry(path)
+        if isinstance(kept, tuple) and len(kept) == 2:
+            self._composite[category] = kept[1]
+            return kept[0]
+        out = self._rulesets(category, self.plan.by_category[category])
+        write_entry(path, (out, self._composite[category]), keep=KEEP * 100)
+        return out
 
     def _rulesets(self, category, checks):
         """The category's rulesets as (rules, the fields their patterns read, the most patterns one fact can match),
@@ -399,3 +412,22 @@ class DurableEvaluator:
 
 def _noop(c):  # the Host needs an action per rule; evaluation runs the rules' matches itself (see _assert)
     pass
+
+
+def _entry(library, category):
+    """Where the compiled rulesets of one category of `library` are kept (None when the cache is off): the key is
+    the library's hash, the code that loads and plans it, and this module."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    global _ENGINE_KEY
+    if _ENGINE_KEY is None:
+        digest = hashlib.sha256(code_hash().encode())
+        for path in sorted(Path(__file__).parent.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        _ENGINE_KEY = digest.hexdigest()
+    key = hashlib.sha256(f"{library.sha256}\0{_ENGINE_KEY}".encode()).hexdigest()[:32]
+    return Path(folder) / f"rulesets-{key}-{category}.pickle"
+
+
+_ENGINE_KEY = None

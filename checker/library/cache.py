@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..paths import rules_dir
+from ..request.vocabulary import adopt_vocabulary
 from .load import Library, library_hash, load_library
 
 KEEP = 8  # entries kept in the folder (one per rule library and checker version in use)
@@ -61,6 +62,7 @@ def cached_library(root=None):
         return load_library(root)
     library = _read(path)
     if library is not None:
+        adopt_vocabulary(library.vocabulary, root)  # the request stage need not read the same files again
         return library
     library = load_library(root)
     _write(path, library)
@@ -78,23 +80,35 @@ def _trusted(path):
 
 
 def _read(path):
-    if not _trusted(path):
-        return None
-    try:
-        library = pickle.loads(path.read_bytes())
-    except Exception:  # a damaged or stale entry is rebuilt, never trusted
-        return None
+    library = read_entry(path)
     return library if isinstance(library, Library) else None
 
 
 def _write(path, library):
-    """Store an entry atomically; a cache that cannot be written is no cache, never an error."""
     library.memo.clear()
     library.vocabulary.memo.clear()
+    write_entry(path, library)
+
+
+def read_entry(path):
+    """The object kept at `path`, or None when there is none, it is damaged, or it is not to be trusted."""
+    if path is None or not _trusted(path):
+        return None
+    try:
+        return pickle.loads(path.read_bytes())
+    except Exception:  # a damaged or stale entry is rebuilt, never trusted
+        return None
+
+
+def write_entry(path, obj, keep=KEEP):
+    """Store an entry atomically, keeping the `keep` newest entries of its kind (the name up to its first '-');
+    a cache that cannot be written is no cache, never an error."""
+    if path is None:
+        return
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        data = pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".library-", suffix=".tmp")
+        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".entry-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -102,12 +116,13 @@ def _write(path, library):
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        _prune(path.parent, keep=path)
+        _prune(path, keep)
     except OSError:
         pass
 
 
-def _prune(folder, keep):
-    entries = sorted(folder.glob("library-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in [p for p in entries if p != keep][KEEP - 1:]:
+def _prune(path, keep):
+    kind = path.name.split("-", 1)[0]
+    entries = sorted(path.parent.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in [p for p in entries if p != path][keep - 1:]:
         old.unlink(missing_ok=True)

@@ -21,7 +21,7 @@ RESULTS = ("met", "unmet", "not_documented")
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)  # built on first use
 
 
 class CitationSpec(_Spec):

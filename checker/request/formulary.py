@@ -23,7 +23,7 @@ STATUSES = ("exempt", "non_exempt")
 
 
 class Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)  # built on first use
     ingredient: str = Field(min_length=1)
     status: Literal["exempt", "non_exempt"]
     special_fill_days: Optional[int] = Field(None, ge=0, le=60)
@@ -33,7 +33,7 @@ class Entry(BaseModel):
 
 
 class DrugList(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)  # built on first use
     formulary: str
     version: str = Field(min_length=1)
     effective: dt.date

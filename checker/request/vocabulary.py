@@ -129,12 +129,12 @@ class Vocabulary:
 
 class _Entry(BaseModel):
     # keys the code does not read are let through (they are documentation); the ones it reads are checked
-    model_config = ConfigDict(extra="ignore", strict=True, frozen=True)
+    model_config = ConfigDict(extra="ignore", strict=True, frozen=True, defer_build=True)
 
 
 class _Category(_Entry):
     # every key is read: an unknown one is a label's comma that YAML's flow style split off
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
     kind: str
     label: Optional[str] = None
     study: bool = False
@@ -228,10 +228,26 @@ def _merge(merged, section, value, path, positions):
         target[name] = (_checked(section, name, spec, path, positions), path, positions)
 
 
-@lru_cache(maxsize=4)
+_ADOPTED = {}  # rule directory -> a vocabulary already loaded with its library (from the library cache)
+
+
+def _folder(root):
+    return ((Path(root) if root else rules_dir()) / "vocabulary").resolve()
+
+
+def adopt_vocabulary(vocabulary, root=None):
+    """Use `vocabulary`, loaded from the files of `root` (the cached library's own), instead of reading them again."""
+    _ADOPTED[_folder(root)] = vocabulary
+
+
 def load_vocabulary(root=None):
-    """Load and merge every file under rules/vocabulary/ once per process."""
-    folder = (Path(root) if root else rules_dir()) / "vocabulary"
+    """The merged files under rules/vocabulary/, loaded once per process."""
+    folder = _folder(root)
+    return _ADOPTED.get(folder) or _load_vocabulary(folder)
+
+
+@lru_cache(maxsize=4)
+def _load_vocabulary(folder):
     merged = {}
     for path in sorted(folder.glob("*.yaml")):
         data, positions = load_file(path)
