@@ -138,6 +138,20 @@ def test_rulesets_are_registered_only_for_the_categories_evaluated(library):
     assert set(evaluator._names) == set(evaluator.plan.by_category)
 
 
+def test_rulesets_read_from_the_cache_evaluate_as_freshly_compiled_ones(library, tmp_path, monkeypatch):
+    monkeypatch.setenv("MTUS_CACHE_DIR", str(tmp_path))
+    plan = compile_plan(library)
+    facts = [derive(load_request(seed)) for seed in SEEDS]
+    fresh = DurableEvaluator(plan).evaluate_many(facts)  # compiles and writes the entries
+    assert list(tmp_path.glob("rulesets-*.pickle"))
+    assert DurableEvaluator(plan).evaluate_many(facts) == fresh  # reads them
+    for entry in tmp_path.glob("rulesets-*.pickle"):
+        entry.write_bytes(b"damaged")
+    assert DurableEvaluator(plan).evaluate_many(facts) == fresh  # a damaged entry is rebuilt, never trusted
+    monkeypatch.setenv("MTUS_CACHE_DIR", "off")
+    assert DurableEvaluator(plan).evaluate_many(facts) == fresh
+
+
 def test_a_fresh_evaluator_per_library_can_coexist(library):
     # Two evaluators in one process register differently named rulesets.
     other = DurableEvaluator(compile_plan(library))
