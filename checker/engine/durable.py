@@ -255,7 +255,7 @@ class DurableEvaluator:
 
     def _compiled(self, category):
         """The category's rulesets (`_rulesets`), from the cache when it holds them for this library and code."""
-        path = _entry(self.plan.library, category)
+        path = _entry(category, self.plan.by_category[category])
         kept = read_entry(path)
         if isinstance(kept, tuple) and len(kept) == 2:
             self._composite[category] = kept[1]
@@ -414,9 +414,10 @@ def _noop(c):  # the Host needs an action per rule; evaluation runs the rules' m
     pass
 
 
-def _entry(library, category):
-    """Where the compiled rulesets of one category of `library` are kept (None when the cache is off): the key is
-    the library's hash, the code that loads and plans it, and this module."""
+def _entry(category, checks):
+    """Where the compiled rulesets of one category's checks are kept (None when the cache is off). The key is the
+    checks themselves (a library's hash is not enough: `rules test` plans variants of the same library) and the
+    code that loads, plans and compiles them."""
     folder = cache_dir()
     if folder is None:
         return None
@@ -426,8 +427,8 @@ def _entry(library, category):
         for path in sorted(Path(__file__).parent.glob("*.py")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         _ENGINE_KEY = digest.hexdigest()
-    key = hashlib.sha256(f"{library.sha256}\0{_ENGINE_KEY}".encode()).hexdigest()[:32]
-    return Path(folder) / f"rulesets-{key}-{category}.pickle"
+    key = hashlib.sha256(f"{_ENGINE_KEY}\0{category}\0{checks!r}".encode()).hexdigest()[:32]
+    return Path(folder) / f"rulesets-{key}.pickle"
 
 
 _ENGINE_KEY = None

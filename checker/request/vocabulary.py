@@ -231,6 +231,7 @@ def _merge(merged, section, value, path, positions):
 _ADOPTED = {}  # rule directory -> a vocabulary already loaded with its library (from the library cache)
 
 
+@lru_cache(maxsize=16)
 def _folder(root):
     return ((Path(root) if root else rules_dir()) / "vocabulary").resolve()
 

@@ -1,5 +1,6 @@
 """The durable-rules evaluator against the plain-Python reference, and the engine's guards."""
 import gc
+from dataclasses import replace
 import os
 import threading
 
@@ -150,6 +151,18 @@ def test_rulesets_read_from_the_cache_evaluate_as_freshly_compiled_ones(library,
     assert DurableEvaluator(plan).evaluate_many(facts) == fresh  # a damaged entry is rebuilt, never trusted
     monkeypatch.setenv("MTUS_CACHE_DIR", "off")
     assert DurableEvaluator(plan).evaluate_many(facts) == fresh
+
+
+def test_a_variant_of_the_library_with_the_same_hash_gets_its_own_cached_rulesets(library, tmp_path, monkeypatch):
+    # `rules test` plans variants of one library (a topic alone, a period's span): same sha256, other checks
+    monkeypatch.setenv("MTUS_CACHE_DIR", str(tmp_path))
+    facts = [derive(load_request(seed)) for seed in SEEDS]
+    DurableEvaluator(compile_plan(library)).evaluate_many(facts)
+    variant = replace(library, topics=library.topics[::2])
+    assert variant.sha256 == library.sha256
+    cached = DurableEvaluator(compile_plan(variant)).evaluate_many(facts)
+    monkeypatch.setenv("MTUS_CACHE_DIR", "off")
+    assert cached == DurableEvaluator(compile_plan(variant)).evaluate_many(facts)
 
 
 def test_a_fresh_evaluator_per_library_can_coexist(library):
