@@ -149,9 +149,52 @@ def scan_yaml(text, file, limits):
         return  # malformed: the parser that follows names the problem and its line
 
 
+_BIG_INT = 10 ** MAX_NUMBER_DIGITS
+
+
 def check_tree(data, file, limits, positions=None):
     """The same limits on parsed data (a JSON document, or a mapping a Python caller built), walked without
     recursion. Keys must be strings."""
+    if not _within(data, limits):
+        _check_tree_at(data, file, limits, positions)  # the same walk with field paths, to name the problem
+
+
+def _within(data, limits):
+    """Whether every value is within the limits: the common case, walked without building field paths."""
+    todo = [(data, 0)]
+    nodes = 0
+    while todo:
+        node, depth = todo.pop()
+        nodes += 1
+        if nodes > limits.max_nodes or depth > limits.max_depth:
+            return False
+        kind = type(node)
+        if kind is str:
+            if len(node) > limits.max_string:
+                return False
+        elif kind is dict:
+            if len(node) > limits.max_items:
+                return False
+            for key, value in node.items():
+                if type(key) is not str or len(key) > limits.max_string:
+                    return False
+                todo.append((value, depth + 1))
+        elif kind is list or kind is tuple:
+            if len(node) > limits.max_items:
+                return False
+            todo.extend((value, depth + 1) for value in node)
+        elif kind is int:
+            if abs(node) >= _BIG_INT:
+                return False
+        elif kind is float:
+            if not math.isfinite(node) or (node != 0 and abs(node) < MIN_FRACTION):
+                return False
+        elif isinstance(node, (str, int, float, dict, list, tuple)) and kind is not bool:
+            return False  # a subclass of one of them: the full walk decides (it passes dates, booleans and None)
+    return True
+
+
+def _check_tree_at(data, file, limits, positions=None):
     todo = [((), data, 0)]
     nodes = 0
     while todo:

@@ -116,3 +116,33 @@ def test_the_engine_refuses_an_exponent_instead_of_crashing(durable):
     with pytest.raises(EngineError, match="exponent"):
         _check_numbers({"frequency_per_week": 1e-05, "id": "a"})
     _check_numbers({"frequency_per_week": 0.001, "nested": [{"x": 2.5}], "id": "a"})
+
+
+def test_the_quick_walk_of_parsed_data_agrees_with_the_walk_that_names_the_field():
+    """check_tree passes data on a walk without field paths; it must refuse exactly what the full walk refuses."""
+    import datetime as dt
+    import random
+    tight = gate.Limits("test", 1 << 20, max_string=8, max_items=4, max_nodes=40, max_depth=4)
+    leaves = ["", "short", "x" * 9, 0, 7, 10 ** 25, -(10 ** 25), 0.5, 0.0001, float("inf"), float("nan"), True,
+              None, dt.date(2014, 1, 1)]
+    rng = random.Random(7)
+
+    def tree(depth):
+        roll = rng.random()
+        if depth > 5 or roll < 0.45:
+            return rng.choice(leaves)
+        if roll < 0.75:
+            return {rng.choice(["a", "b", "c", "k" * 9, "d", "e"]): tree(depth + 1) for _ in range(rng.randint(0, 5))}
+        return [tree(depth + 1) for _ in range(rng.randint(0, 5))]
+
+    refused = passed = 0
+    for _ in range(3000):
+        data = tree(0)
+        try:
+            gate._check_tree_at(data, "t.json", tight)
+            full = True
+        except InputError:
+            full = False
+        assert gate._within(data, tight) == full, data
+        refused, passed = refused + (not full), passed + full
+    assert refused > 300 and passed > 300  # both sides were exercised
