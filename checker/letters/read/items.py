@@ -55,8 +55,11 @@ def category_of(text):
     lowered = " " + re.sub(r"\s+", " ", text.lower()) + " "
     for phrase, category in targets()["item_categories"]:
         if re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?:s|es)?(?![a-z])", lowered):
-            if category in ("ultrasound_therapy",) and re.search(r"(?i)diagnostic|guided", text):
-                continue
+            if category == "ultrasound_therapy" and re.search(r"(?i)guided", text):
+                continue  # the guidance of a procedure named further on
+            if category == "ultrasound_therapy" and re.search(
+                    r"(?i)diagnostic|ultrasound\s+(?:(?:study|scan|exam|examination|imaging)\s+)?of\b", text):
+                return "ultrasound"  # an imaging study ("ultrasound of the right shoulder"), not therapy sessions
             return category
     if vocab.drug(text)[0] is not None or re.search(r"\d+\s*(mg|mcg|%)", lowered):
         return "medication"
