@@ -21,7 +21,10 @@ _SCALARS = ("clinical_course", "work_status", "red_flags", "new_neurological_def
 
 # statements the facts also derive from the history (a documented course is conservative care tried): removing one
 # that contradicts the history lets the history speak, a documented fact, not an unknown
-_DERIVED = ("conservative_care_tried", "conservative_care_failed", "home_exercise_program")
+_DERIVED = ("conservative_care_tried", "conservative_care_failed", "home_exercise_program",
+            # quantified pain relief with specific functional gains is a documented benefit: removing a statement
+            # that denies one lets those documented facts speak
+            "medication_functional_benefit")
 
 
 def removals(data):
