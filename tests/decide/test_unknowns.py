@@ -49,6 +49,8 @@ def removals(data):
             yield f"{block}.{key}", dict(data, **{block: {k: v for k, v in data[block].items() if k != key}})
     for n, item in enumerate(data["items"]):
         for key in list(item.get("documentation") or {}):
+            if key in (data.get("documentation") or {}):
+                continue  # the item's statement overrides the request's: removing it lets that documented one speak
             items = list(data["items"])
             items[n] = dict(item, documentation={k: v for k, v in item["documentation"].items() if k != key})
             yield f"items[{n}].documentation.{key}", dict(data, items=items)
