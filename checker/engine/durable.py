@@ -14,6 +14,7 @@ durable-rules 2.0.28 fails silently in several ways (see docs/architecture.md); 
     runs one sink action before deletion (deleting a session that never ran an action can crash);
   * a Host without its background timer threads, and one lock (the C engine is not thread-safe).
 """
+import functools
 import hashlib
 import itertools
 import json
@@ -254,14 +255,14 @@ class DurableEvaluator:
                 self._handles[name] = self._host.get_ruleset(name)._handle
 
     def _compiled(self, category):
-        """The category's rulesets (`_rulesets`), from the cache when it holds them for this library and code."""
+        """The category's rulesets (`_rulesets`), from the cache when it holds them for these checks and this code."""
         path = _entry(category, self.plan.by_category[category])
         kept = read_entry(path)
         if isinstance(kept, tuple) and len(kept) == 2:
             self._composite[category] = kept[1]
             return kept[0]
         out = self._rulesets(category, self.plan.by_category[category])
-        write_entry(path, (out, self._composite[category]), keep=KEEP * 100)
+        write_entry(path, (out, self._composite[category]), keep=KEEP * 100)  # an entry per category (about 70)
         return out
 
     def _rulesets(self, category, checks):
@@ -421,14 +422,14 @@ def _entry(category, checks):
     folder = cache_dir()
     if folder is None:
         return None
-    global _ENGINE_KEY
-    if _ENGINE_KEY is None:
-        digest = hashlib.sha256(code_hash().encode())
-        for path in sorted(Path(__file__).parent.glob("*.py")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-        _ENGINE_KEY = digest.hexdigest()
-    key = hashlib.sha256(f"{_ENGINE_KEY}\0{category}\0{checks!r}".encode()).hexdigest()[:32]
+    key = hashlib.sha256(f"{_engine_key()}\0{category}\0{checks!r}".encode()).hexdigest()[:32]
     return Path(folder) / f"rulesets-{key}.pickle"
 
 
-_ENGINE_KEY = None
+@functools.cache
+def _engine_key():
+    """sha256 of the code that loads and plans a library (code_hash) and of this subpackage's."""
+    digest = hashlib.sha256(code_hash().encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()

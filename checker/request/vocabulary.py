@@ -228,7 +228,7 @@ def _merge(merged, section, value, path, positions):
         target[name] = (_checked(section, name, spec, path, positions), path, positions)
 
 
-_ADOPTED = {}  # rule directory -> a vocabulary already loaded with its library (from the library cache)
+_LOADED = {}  # vocabulary folder -> its Vocabulary, read once per process (or adopted from the library cache)
 
 
 @lru_cache(maxsize=16)
@@ -238,17 +238,18 @@ def _folder(root):
 
 def adopt_vocabulary(vocabulary, root=None):
     """Use `vocabulary`, loaded from the files of `root` (the cached library's own), instead of reading them again."""
-    _ADOPTED[_folder(root)] = vocabulary
+    _LOADED[_folder(root)] = vocabulary
 
 
 def load_vocabulary(root=None):
     """The merged files under rules/vocabulary/, loaded once per process."""
     folder = _folder(root)
-    return _ADOPTED.get(folder) or _load_vocabulary(folder)
+    if folder not in _LOADED:
+        _LOADED[folder] = _read_vocabulary(folder)
+    return _LOADED[folder]
 
 
-@lru_cache(maxsize=4)
-def _load_vocabulary(folder):
+def _read_vocabulary(folder):
     merged = {}
     for path in sorted(folder.glob("*.yaml")):
         data, positions = load_file(path)
