@@ -102,9 +102,15 @@ def _phrase_in(phrase, lowered):
     return re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", lowered) is not None
 
 
-def _surgery(text):
+def _spinal_levels(text):
+    """Spinal regions named by their levels ('L4-L5 microdiscectomy' is lumbar, 'C5-6' cervical)."""
+    return [region for region, pattern in targets()["spinal_levels"].items() if re.search(pattern, text)]
+
+
+def _surgery(text, regions=()):
     """(procedures, most specific first as targets.yaml lists them, approach or None) of a surgery heading. A bare
-    'arthroscopy' of a region where a specific procedure is named is that procedure's approach, not another one."""
+    'arthroscopy' of a region where a specific procedure is named is that procedure's approach, not another one; a
+    spinal procedure named without its region ('L4-L5 microdiscectomy') is the one of the region the heading names."""
     lowered = " ".join(text.lower().split())
     data = targets()
     known = load_vocabulary().procedures
@@ -116,6 +122,14 @@ def _surgery(text):
         if all("arthroscop" in p for p in hits) and any(known[k].get("region") == known[key].get("region") for k in found):
             continue
         found.append(key)
+    if regions:  # "labral repair" of the hip is not the shoulder's: a procedure of another region than named is not it
+        joints = {j for r in regions for j in data["limb_joints"].get(r, ())}
+        found = [k for k in found if known[k].get("region") in (None, *regions, *joints)]
+    for region in regions:
+        for key, phrases in data["regional_procedures"].get(region, {}).items():
+            if key not in found and not any(known[k].get("region") == region for k in found) \
+                    and any(_phrase_in(p, lowered) for p in phrases):
+                found.append(key)
     approach = next((a for a, cues in data["surgical_approach"].items() if any(_phrase_in(c, lowered) for c in cues)), None)
     return found, approach
 
@@ -135,6 +149,8 @@ def read_item(n, parsed, letter_name):
         notes.append(f"items[{n - 1}].category: the heading names no category the vocabulary knows; 'other' set")
     item = {"id": f"item-{n}", "category": category, "description": " ".join(text.split())}
     regions, side, drugs = _regions(text)
+    if category != "medication":
+        regions += [r for r in _spinal_levels(text) if r not in regions]
     if category == "medication":
         item["medication"] = _medication(text, drugs)
     quantity, per_week, weeks = quantity_of(text)
@@ -153,7 +169,7 @@ def read_item(n, parsed, letter_name):
         if item["unit"] is None:
             del item["unit"]
     if category == "surgery":
-        procedures, approach = _surgery(text)
+        procedures, approach = _surgery(text, regions)
         if procedures:
             item["procedure"] = procedures[0]
             if procedures[1:]:
