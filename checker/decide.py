@@ -120,7 +120,10 @@ def _advisory(topic):
 
 def _relied_topics(library, trace, quantity):
     """The topics the determination rests on, and why that tier."""
-    by_tier = {tier: [tr for tr in trace.topics if tr.topic.tier == tier and not _advisory(tr.topic)]
+    # within a tier, the newest edition's topics first (the 2016 Chronic Pain guideline before the 2004 ACOEM
+    # chapters, as reviewers cite them); topics of one edition in library order
+    by_tier = {tier: sorted((tr for tr in trace.topics if tr.topic.tier == tier and not _advisory(tr.topic)),
+                            key=lambda tr: tr.topic.effective_from, reverse=True)
                for tier in library.tiers}
     relied, reasons = [], []
     for n, tier in enumerate(library.tiers):
