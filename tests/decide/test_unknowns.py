@@ -55,8 +55,11 @@ def removals(data):
             items[n] = dict(item, documentation={k: v for k, v in item["documentation"].items() if k != key})
             yield f"items[{n}].documentation.{key}", dict(data, items=items)
         med = item.get("medication") or {}
+        # whether the drug is continued use is also stated by ongoing_use: removing long_term where that statement is
+        # documented lets that documented fact speak
+        ongoing = "ongoing_use" in (item.get("documentation") or {}) or "ongoing_use" in (data.get("documentation") or {})
         # what the drug is (name, ingredients, form, dose) is the request itself, not a fact documented about it
-        for key in [k for k in med if k in ("long_term", "weeks_used")]:
+        for key in [k for k in med if k in ("long_term", "weeks_used") and not (k == "long_term" and ongoing)]:
             items = list(data["items"])
             items[n] = dict(item, medication={k: v for k, v in med.items() if k != key})
             yield f"items[{n}].medication.{key}", dict(data, items=items)
