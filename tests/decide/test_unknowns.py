@@ -21,10 +21,19 @@ _SCALARS = ("clinical_course", "work_status", "red_flags", "new_neurological_def
 
 # statements the facts also derive from the history (a documented course is conservative care tried): removing one
 # that contradicts the history lets the history speak, a documented fact, not an unknown
-_DERIVED = ("conservative_care_tried", "conservative_care_failed", "home_exercise_program",
+_DERIVED = ("conservative_care_tried", "conservative_care_failed", "home_exercise_program", "failure_to_progress",
             # quantified pain relief with specific functional gains is a documented benefit: removing a statement
             # that denies one lets those documented facts speak
             "medication_functional_benefit")
+
+
+# statements of which one level is documented (the risk of misuse is low, moderate or high): where another level is
+# documented true as well, removing one lets that documented level speak
+_EXCLUSIVE = (("misuse_risk_low", "misuse_risk_moderate", "misuse_risk_high"),)
+
+
+def _other_level_documented(statements, key):
+    return any(key in group and any(statements.get(k) is True for k in group if k != key) for group in _EXCLUSIVE)
 
 
 def removals(data):
@@ -42,7 +51,7 @@ def removals(data):
             yield key, {k: v for k, v in data.items() if k != key}
     for block in ("documentation", "opioid_monitoring", "pain", "patient", "injury"):
         for key in list((data.get(block) or {})):
-            if block == "documentation" and key in _DERIVED:
+            if block == "documentation" and (key in _DERIVED or _other_level_documented(data[block], key)):
                 continue
             if block == "injury" and key != "symptom_onset":
                 continue  # the date of injury is not a documentation fact: it sets the edition and phase
