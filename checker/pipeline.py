@@ -7,6 +7,7 @@ from .engine.reference import ReferenceEvaluator
 from .engine.trace import build_trace
 from .library.cache import cached_library
 from .library.plan import compile_plan
+from .request.categories import read_other_categories
 from .request.facts import derive
 from .request.model import with_review_date
 
@@ -32,15 +33,17 @@ class Checker:
 
     def review(self, request):
         """The determination for a validated request."""
+        request, notes = read_other_categories(request, self.library.vocabulary)
         facts, traces = self.trace(request)
-        return decide(self.library, request, traces, facts.warnings)
+        return decide(self.library, request, traces, notes + tuple(facts.warnings))
 
     def review_many(self, requests):
         """review() of each request, the engine evaluating them together (a batch's chunk)."""
-        facts = [derive(request, self.library.vocabulary) for request in requests]
+        read = [read_other_categories(request, self.library.vocabulary) for request in requests]
+        facts = [derive(request, self.library.vocabulary) for request, _ in read]
         hits = self.evaluator.evaluate_many(facts)
-        return [decide(self.library, request, build_trace(self.library, f, h), f.warnings)
-                for request, f, h in zip(requests, facts, hits)]
+        return [decide(self.library, request, build_trace(self.library, f, h), notes + tuple(f.warnings))
+                for (request, notes), f, h in zip(read, facts, hits)]
 
     def precheck(self, request):
         """The determination for the provider's checklist: as review(), and for an item the guideline's own timing
