@@ -72,7 +72,9 @@ def test_disagreement_threshold_and_baseline(tmp_path):
 def test_items_not_addressed_are_counted_separately(tmp_path):
     cases = _seed_dir(tmp_path)
     path = cases / "seed-003.yaml"
-    path.write_text(path.read_text().replace("category: transportation", "category: other"))
+    # an `other` item whose description names no category (one that names one is judged as that category)
+    path.write_text(path.read_text().replace("category: transportation", "category: other").replace(
+        "description: Transportation to and from the doctor's offices and procedures", "description: Interpreter"))
     results, _ = regress.run([cases])
     overall = regress.summarize(results)["overall"]
     assert overall["not_addressed"] == 1 and overall["addressed"] == 9 and overall["agree"] == 9
