@@ -53,6 +53,9 @@ def removals(data):
         for key in list((data.get(block) or {})):
             if block == "documentation" and (key in _DERIVED or _other_level_documented(data[block], key)):
                 continue
+            if key == "ongoing_use" and any((i.get("medication") or {}).get("long_term") is not None
+                                            for i in data["items"]):
+                continue  # medication.long_term states the same: removing this lets that documented fact speak
             if block == "injury" and key != "symptom_onset":
                 continue  # the date of injury is not a documentation fact: it sets the edition and phase
             yield f"{block}.{key}", dict(data, **{block: {k: v for k, v in data[block].items() if k != key}})
@@ -60,6 +63,8 @@ def removals(data):
         for key in list(item.get("documentation") or {}):
             if key in (data.get("documentation") or {}):
                 continue  # the item's statement overrides the request's: removing it lets that documented one speak
+            if key == "ongoing_use" and (item.get("medication") or {}).get("long_term") is not None:
+                continue  # medication.long_term states the same
             items = list(data["items"])
             items[n] = dict(item, documentation={k: v for k, v in item["documentation"].items() if k != key})
             yield f"items[{n}].documentation.{key}", dict(data, items=items)
