@@ -4,7 +4,7 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo serve test lint rules-test docs golden bench clean
+.PHONY: demo serve test unknowns lint rules-test docs golden bench clean
 
 $(BIN)/mtus-check: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "needs Python 3.11 or 3.12 (durable-rules does not import on 3.13)"; exit 2; }
@@ -21,6 +21,9 @@ serve: $(BIN)/mtus-check
 
 test: $(BIN)/mtus-check
 	$(BIN)/python -m pytest
+
+unknowns: $(BIN)/mtus-check
+	MTUS_UNKNOWNS_SEEDS=100 $(BIN)/python -m pytest -q tests/decide/test_unknowns.py
 
 lint: $(BIN)/mtus-check
 	$(BIN)/mtus-check rules lint
