@@ -50,15 +50,15 @@ def removals(data):
     for key in _SCALARS:
         if data.get(key) is not None:
             yield key, {k: v for k, v in data.items() if k != key}
-    for block in ("documentation", "opioid_monitoring", "pain", "patient", "injury"):
+    # the injury block is not removed: its date sets the edition and the phase, and without a symptom onset date the
+    # documented injury date dates the symptoms (weeks_since_onset), a documented fact, not an unknown
+    for block in ("documentation", "opioid_monitoring", "pain", "patient"):
         for key in list((data.get(block) or {})):
             if block == "documentation" and (key in _DERIVED or _other_level_documented(data[block], key)):
                 continue
             if key == "ongoing_use" and any((i.get("medication") or {}).get("long_term") is not None
                                             for i in data["items"]):
                 continue  # medication.long_term states the same: removing this lets that documented fact speak
-            if block == "injury" and key != "symptom_onset":
-                continue  # the date of injury is not a documentation fact: it sets the edition and phase
             yield f"{block}.{key}", dict(data, **{block: {k: v for k, v in data[block].items() if k != key}})
     for n, item in enumerate(data["items"]):
         for key in list(item.get("documentation") or {}):

@@ -188,6 +188,12 @@ def read_item(n, parsed, letter_name):
         item["body_regions"] = regions
     if side:
         item["side"] = side
+    trial = targets()["trial_statements"].get(category)
+    if trial:  # "spinal cord stimulator trial" is the trial; "permanent implantation" is not
+        if re.search(r"(?i)\btrial\b", text):
+            item["documentation"] = {trial["statement"]: trial["trial"]}
+        elif re.search(r"(?i)\bpermanent\b|\bimplant(?:ation)?\b", text):
+            item["documentation"] = {trial["statement"]: not trial["trial"]}
     if re.match(r"(?i)\s*retrospective", parsed.text):
         item["retrospective"] = True
         dos = re.search(r"(?i)\b(?:DOS|date of service)\s*:?\s*(\d{1,2}[-/]\d{1,2}[-/]\d{2,4})\b", parsed.text)
