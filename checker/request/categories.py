@@ -3,13 +3,13 @@ submitter who found no category for "prolotherapy injections" should still get t
 longest phrase found decides; medication is never read this way (its drug facts come from the medication field)."""
 import re
 
-from .vocabulary import linear_pattern
+from .vocabulary import is_pattern, linear_pattern
 
 _NOT_READ = ("other", "medication")
 
 
 def _phrase(phrase):
-    if any(ch in phrase for ch in "\\[]()?*+^$|"):
+    if is_pattern(phrase):
         return linear_pattern(phrase)
     return linear_pattern(r"(?:^|[^a-z])" + re.escape(phrase.lower()) + r"(?:s|es)?(?:$|[^a-z])")
 

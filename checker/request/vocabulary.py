@@ -197,6 +197,11 @@ def _checked(section, name, spec, path, positions):
     return spec
 
 
+def is_pattern(phrase):
+    """Whether a vocabulary phrase is a regular expression rather than a literal."""
+    return any(ch in phrase for ch in "\\[]()?*+^$|")
+
+
 def linear_pattern(pattern, case_sensitive=False):
     """A pattern under RE2: matching takes linear time, whatever the text (no backtracking)."""
     options = re2.Options()

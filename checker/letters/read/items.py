@@ -190,9 +190,9 @@ def read_item(n, parsed, letter_name):
         item["side"] = side
     trial = targets()["trial_statements"].get(category)
     if trial:  # "spinal cord stimulator trial" is the trial; "permanent implantation" is not
-        if re.search(r"(?i)\btrial\b", text):
+        if re.search(trial["trial_cue"], text, re.I):
             item["documentation"] = {trial["statement"]: trial["trial"]}
-        elif re.search(r"(?i)\bpermanent\b|\bimplant(?:ation)?\b", text):
+        elif re.search(trial["implant_cue"], text, re.I):
             item["documentation"] = {trial["statement"]: not trial["trial"]}
     if re.match(r"(?i)\s*retrospective", parsed.text):
         item["retrospective"] = True

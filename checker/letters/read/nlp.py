@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from ...request.vocabulary import load_vocabulary
+from ...request.vocabulary import is_pattern as _is_regex, load_vocabulary
 
 TARGETS = Path(__file__).with_name("targets.yaml")
 
@@ -60,10 +60,6 @@ def _rules(vocab, data):
     for key, spec in vocab.procedures.items():
         pairs.append((spec["label"], f"PROCEDURE:{key}"))
     return sorted(set(pairs))
-
-
-def _is_regex(phrase):
-    return any(ch in phrase for ch in "\\[]()?*+^$|")
 
 
 @lru_cache(maxsize=1)
