@@ -1,10 +1,10 @@
 """Render stage: one determination, three views (review: the IMR-style determination; draft: the UR
 determination letter draft; precheck: the provider's checklist), each a Jinja template set in reports/, in
 text, Markdown, HTML or PDF; JSON is the machine contract shared by all three."""
-import json
 from functools import lru_cache
 from pathlib import Path
 
+import orjson
 from jinja2 import (
     ChoiceLoader,
     FileSystemLoader,
@@ -189,8 +189,14 @@ def _rfa(request):
     }
 
 
+def contract_json(contract):
+    """The JSON contract as text: keys sorted, two-space indent, UTF-8 unescaped, a final newline (the same bytes
+    as json.dumps(indent=2, sort_keys=True, ensure_ascii=False); orjson writes them an order of magnitude faster)."""
+    return orjson.dumps(contract, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode("utf-8") + "\n"
+
+
 def render_json(det):
-    return json.dumps(to_dict(det), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return contract_json(to_dict(det))
 
 
 SECONDS = 10.0  # one report's rendering time budget

@@ -141,6 +141,40 @@ def _openapi(app):
     return doc
 
 
+class RequestLog:
+    """One structured log line a request: its id, method, route, status, time and caller; never a body or query.
+    A plain ASGI middleware (Starlette's BaseHTTPMiddleware costs every request a task and a stream copy)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        given = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"").decode("latin-1")
+        request_id = given if given.isalnum() and len(given) <= 64 else uuid.uuid4().hex
+        state = scope.setdefault("state", {})  # what handlers see as request.state
+        state["request_id"] = request_id
+        status, start = 500, time.perf_counter()
+
+        async def send_with_id(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message = {**message, "headers": [*message.get("headers", ()),
+                                                  (b"x-request-id", request_id.encode("ascii"))]}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            route = scope.get("route")
+            log.info(json.dumps({"request_id": request_id, "method": scope["method"],
+                                 "route": getattr(route, "path", "(no route)"), "status": status,
+                                 "ms": round((time.perf_counter() - start) * 1000, 2),
+                                 "caller": state.get("caller")}, sort_keys=True))
+
+
 def create_app(settings=None, store=None, checker=None):
     """The application. Without `store`, the one settings.database_url names (migrated at start)."""
     settings = settings or Settings.from_env()
@@ -158,20 +192,7 @@ def create_app(settings=None, store=None, checker=None):
                                                                           settings.rate_burst), profile)
     problems.install(app)
 
-    @app.middleware("http")
-    async def request_log(request: Request, call_next):
-        # one structured line a request: its id, method, route, status, time and caller; never a body or query
-        given = request.headers.get("x-request-id", "")
-        request.state.request_id = given if given.isalnum() and len(given) <= 64 else uuid.uuid4().hex
-        start = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        log.info(json.dumps({"request_id": request.state.request_id, "method": request.method,
-                             "route": getattr(route, "path", "(no route)"), "status": response.status_code,
-                             "ms": round((time.perf_counter() - start) * 1000, 2),
-                             "caller": getattr(request.state, "caller", None)}, sort_keys=True))
-        response.headers["X-Request-Id"] = request.state.request_id
-        return response
+    app.add_middleware(RequestLog)
 
     secret = settings.session_secret or uuid.uuid4().hex + uuid.uuid4().hex  # one worker: a secret of its own
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="mtus_session", same_site="strict",

@@ -42,8 +42,10 @@ def _limited(request, caller):
     return caller
 
 
-def api_caller(request: Request) -> str:
-    """The caller an API request's key names; 401 without a valid key (unless the operator allowed anonymous use)."""
+async def api_caller(request: Request) -> str:
+    """The caller an API request's key names; 401 without a valid key (unless the operator allowed anonymous use).
+    A coroutine, so FastAPI calls it in the event loop: a synchronous dependency would cost every request a hop to
+    the thread pool, longer than the key lookup itself."""
     state = request.app.state.service
     key = _key_of(request)
     if key:

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 
 from ..errors import InputError
-from ..render.views import render, to_dict
+from ..render.views import contract_json, render, to_dict
 from ..request import gate
 from ..request.model import parse_request
 from ..request.positions import parse_json, parse_text
@@ -62,6 +62,7 @@ class Outcome:
     record_id: str | None
     determination: object
     contract: dict  # the JSON contract (render.views.to_dict)
+    contract_text: str  # the same as the JSON report (render.views.contract_json), written once
 
 
 def _trace(contract):
@@ -71,13 +72,12 @@ def _trace(contract):
             for it in contract["items"]]
 
 
-def _outputs(contract):
+def _outputs(contract, report):
     """What the audit record keeps of the output without the contents key: the SHA-256 of the JSON report and each
     item's determination and quantities; no text of the request (the report's case summary, names and identifiers
     are health information). The output is deterministic, so the stored input and the library hash reproduce it."""
     items = [{"id": it["id"], "determination": it["determination"], "approved_quantity": it["approved_quantity"],
               "supported_quantity": it["supported_quantity"]} for it in contract["items"]]
-    report = json.dumps(contract, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     return {"json_sha256": hashlib.sha256(report.encode("utf-8")).hexdigest(),
             "items": json.dumps(items, sort_keys=True)}
 
@@ -86,20 +86,21 @@ def determine(state, request, view, caller, body=b""):
     """Review a validated request and record it: the Outcome (its audit id, the determination, the contract)."""
     det = state.checker.precheck(request) if view == "precheck" else state.checker.review(request)
     contract = to_dict(det)
+    text = contract_json(contract)
     record_id = None
     if state.store is not None:
         record_id = state.store.record(
             caller=caller, view=view, input_bytes=body, edition=det.edition,
             library_version=det.library.version, library_hash=det.library.sha256, trace=_trace(contract),
-            outputs=_outputs(contract),
+            outputs=_outputs(contract, text),
             request_contents=body if state.store_contents else None)
-    return Outcome(record_id, det, contract)
+    return Outcome(record_id, det, contract, text)
 
 
 def rendered(outcome, view, fmt, profile=None):
     """(bytes, media type) of an outcome in one format; a draft letter is filled in from the UR profile."""
     if fmt == "json":
-        data = json.dumps(outcome.contract, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        data = outcome.contract_text
     else:
         data = render(outcome.determination, view, fmt, profile=profile if view == "draft" else None)
     return (data if isinstance(data, bytes) else data.encode("utf-8")), MEDIA_TYPES[fmt]
